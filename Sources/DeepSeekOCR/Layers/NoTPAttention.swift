@@ -1,0 +1,48 @@
+import ModelMeter
+
+/// CLIP self-attention (`vision_model.transformer.layers.N.self_attn`): fused QKV projection,
+/// unmasked scaled-dot-product attention, output projection, over `[B, S, C]`.
+///
+/// ```
+/// QKV projection 2·B·S·C·3C     SDPA 4·B·h·S²·d     output projection 2·B·S·C·C
+/// ```
+public struct NoTPAttention: Layer {
+    public static let documentation = LayerDoc(vendorClass: "NoTPAttention", vendorFile: "deepencoder/clip_sdpa.py")
+    public let typeName = "NoTPAttention"
+    public var doc: LayerDoc? { Self.documentation }
+
+    public let batch: Symbol
+    public let tokens: Symbol
+    public let dim: Symbol
+    public let heads: Symbol
+    public let headDim: Symbol
+    public let kernel: AttentionKernel
+    private let qkvProj: Linear
+    private let outProj: Linear
+
+    public init(batch: Int, tokens: Int, hiddenSize: Int = 1024, heads: Int = 16, kernel: AttentionKernel = .sdpa) throws {
+        for (value, what) in [(batch, "batch"), (tokens, "sequence length"), (hiddenSize, "hidden_size"), (heads, "num_attention_heads")] {
+            try ModelMeterError.requirePositive(value, what, in: "NoTPAttention")
+        }
+        try ModelMeterError.requireDivides(heads, "num_attention_heads", hiddenSize, "hidden_size", in: "NoTPAttention")
+        self.batch = Symbol("B", batch, "images")
+        self.tokens = Symbol("S", tokens, "tokens incl. class token")
+        self.dim = Symbol("C", hiddenSize, "hidden width")
+        self.heads = Symbol("h", heads, "attention heads")
+        self.headDim = Symbol("d", hiddenSize / heads, "head width, C/h")
+        self.kernel = kernel
+        let qkvWidth = Symbol("3C", 3 * hiddenSize, "fused Q, K, V width")
+        let rows = self.batch * self.tokens
+        qkvProj = try Linear("QKV", tokens: rows, inFeatures: dim.formula, outFeatures: qkvWidth.formula)
+        outProj = try Linear("output", tokens: rows, inFeatures: dim.formula, outFeatures: dim.formula)
+    }
+
+    public var symbols: [Symbol] { [batch, tokens, dim, heads, headDim] }
+
+    public var steps: [Step] {
+        let attention = ScaledDotProductAttention(
+            batch: batch.formula, heads: heads.formula, tokens: tokens.formula, headDim: headDim.formula,
+            hasMask: false, kernel: kernel)
+        return [.child(Child("qkv_proj", qkvProj))] + attention.terms.map(Step.term) + [.child(Child("out_proj", outProj))]
+    }
+}

@@ -1,0 +1,61 @@
+import ModelMeter
+
+/// The DeepSeek-OCR vision stack for one workload: one view (single-resolution modes) or a
+/// global view plus a batch of local crops (Gundam), plus the model-level
+/// `image_newline` and `view_seperator` embeddings.
+public struct DeepSeekOCRVision: Layer {
+    public let typeName = "DeepseekOCRModel"
+    public let workload: Workload
+    /// `(prefix, view)`: prefix is "" for single-view modes, "global"/"local" in crop mode.
+    public let views: [(prefix: String, view: VisionEncoderView)]
+    private let embedWidth = 1280
+
+    public init(workload: Workload) throws {
+        self.workload = workload
+        let mode = workload.mode
+        if mode.cropMode {
+            var views = [(prefix: "global", view: try VisionEncoderView(
+                batch: workload.batch, imageSize: mode.baseSize, kernel: workload.kernel,
+                projectorType: workload.projectorType))]
+            if workload.hasLocalView, let crops = workload.crops {
+                let (localBatch, overflow) = workload.batch.multipliedReportingOverflow(by: crops.count)
+                if overflow { throw ModelMeterError.overflow(formula: "batch·crops") }
+                views.append((prefix: "local", view: try VisionEncoderView(
+                    batch: localBatch, imageSize: mode.imageSize, kernel: workload.kernel,
+                    projectorType: workload.projectorType)))
+            }
+            self.views = views
+        } else {
+            views = [(prefix: "", view: try VisionEncoderView(
+                batch: workload.batch, imageSize: mode.baseSize, kernel: workload.kernel,
+                projectorType: workload.projectorType))]
+        }
+    }
+
+    public var symbols: [Symbol] { [Symbol("B", workload.batch, "pages")] }
+
+    public var ownParameters: [ParameterTensor] {
+        [ParameterTensor("image_newline", [embedWidth]), ParameterTensor("view_seperator", [embedWidth])]
+    }
+
+    public var steps: [Step] {
+        let tokens = Symbol("T_vis", workload.visionTokensPerPage, "vision tokens per page")
+        let batch = Symbol("B", workload.batch, "pages")
+        let width = Symbol("D", embedWidth, "decoder width")
+        return views.map { .child(Child($0.prefix, $0.view)) } + [
+            // Newline columns and the separator are spliced in with cat/view: one copy of the sequence.
+            .term(.dataMovement("token assembly", reads: batch * tokens * width, writes: batch * tokens * width)),
+        ]
+    }
+
+    /// Every module instance of the vendor tree, keyed by `named_modules()` path; in crop
+    /// mode prefixed by the view (`global/sam_model.blocks.2.attn`).
+    public func moduleInstances(precision: Precision = .bf16) throws -> [ModuleInstance] {
+        var entries: [ModuleInstance] = []
+        for (prefix, view) in views {
+            let viewEntries = try view.moduleInstances(precision: precision)
+            entries += viewEntries.map { $0.prefixed(prefix.isEmpty ? "" : prefix + "/") }
+        }
+        return entries
+    }
+}

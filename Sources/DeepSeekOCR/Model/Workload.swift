@@ -1,0 +1,123 @@
+import ModelMeter
+
+/// The vendor's resolution modes.
+public enum VisionMode: String, CaseIterable, Sendable {
+    case tiny, small, base, large, gundam
+
+    /// Side of the global view (`base_size`).
+    public var baseSize: Int {
+        switch self {
+        case .tiny: return 512
+        case .small: return 640
+        case .base, .gundam: return 1024
+        case .large: return 1280
+        }
+    }
+
+    /// Side of each local crop (`image_size`); equals `baseSize` without crop mode.
+    public var imageSize: Int { self == .gundam ? 640 : baseSize }
+
+    /// Whether the page is split into local crops plus a global view.
+    public var cropMode: Bool { self == .gundam }
+
+    public static func named(_ name: String) throws -> VisionMode {
+        guard let mode = VisionMode(rawValue: name.lowercased()) else {
+            throw ModelMeterError.unknownName(kind: "mode", name: name, accepted: allCases.map(\.rawValue))
+        }
+        return mode
+    }
+}
+
+/// A crop grid: `widthTiles × heightTiles` local views.
+public struct CropGrid: Sendable, Hashable, CustomStringConvertible {
+    public let widthTiles: Int
+    public let heightTiles: Int
+
+    /// The vendor's default and hard limits on the number of crops.
+    public static let defaultMinimumCrops = 2
+    public static let defaultMaximumCrops = 6
+    public static let largestMaximumCrops = 9
+
+    public init(widthTiles: Int, heightTiles: Int) throws {
+        guard widthTiles >= 1, heightTiles >= 1 else {
+            throw ModelMeterError.invalidShape(
+                layer: "crop grid", what: "\(widthTiles)x\(heightTiles)", reason: "both sides must be at least 1")
+        }
+        guard widthTiles * heightTiles <= CropGrid.largestMaximumCrops else {
+            throw ModelMeterError.invalidShape(
+                layer: "crop grid", what: "\(widthTiles)x\(heightTiles)",
+                reason: "\(widthTiles * heightTiles) crops exceed the vendor's maximum of \(CropGrid.largestMaximumCrops)")
+        }
+        self.widthTiles = widthTiles
+        self.heightTiles = heightTiles
+    }
+
+    /// Parses `WxH` (e.g. `2x3`).
+    public init(parsing text: String) throws {
+        let parts = text.lowercased().split(separator: "x", omittingEmptySubsequences: false)
+        guard parts.count == 2, let w = Int(parts[0]), let h = Int(parts[1]) else {
+            throw ModelMeterError.malformedValue(what: "crop grid", value: text, expected: "WxH with whole numbers, e.g. 2x2")
+        }
+        try self.init(widthTiles: w, heightTiles: h)
+    }
+
+    public var count: Int { widthTiles * heightTiles }
+    public var description: String { "\(widthTiles)x\(heightTiles)" }
+}
+
+/// What runs: a mode, its crop grid, how many pages, and the attention kernel.
+public struct Workload: Sendable {
+    public let mode: VisionMode
+    /// Local crops (Gundam only); nil or 1×1 means only the global view runs.
+    public let crops: CropGrid?
+    /// Pages processed together.
+    public let batch: Int
+    public let kernel: AttentionKernel
+    public let projectorType: ProjectorType
+
+    public init(
+        mode: VisionMode, crops: CropGrid? = nil, batch: Int = 1, kernel: AttentionKernel = .sdpa,
+        projectorType: ProjectorType = .linear
+    ) throws {
+        guard batch >= 1 else {
+            throw ModelMeterError.invalidShape(layer: "workload", what: "batch", reason: "\(batch) is not positive")
+        }
+        if crops != nil && !mode.cropMode {
+            throw ModelMeterError.invalidShape(
+                layer: "workload", what: "crops", reason: "--crops needs crop mode (gundam); \(mode.rawValue) has a single view")
+        }
+        self.mode = mode
+        let defaultCrops = try CropGrid(widthTiles: 2, heightTiles: 2)
+        self.crops = mode.cropMode ? (crops ?? defaultCrops) : nil
+        self.batch = batch
+        self.kernel = kernel
+        self.projectorType = projectorType
+    }
+
+    /// The seed's `dsocr-standard-v1`: base 1024, image 640, crop mode, 2×2 local crops.
+    public static func standard() throws -> Workload { try Workload(mode: .gundam) }
+
+    /// Whether local crops run (the vendor skips them for a 1×1 grid).
+    public var hasLocalView: Bool { (crops?.count ?? 0) > 1 }
+
+    /// Human-readable one-line summary.
+    public var summary: String {
+        var text = "\(mode.rawValue) (base \(mode.baseSize)"
+        if let crops, hasLocalView { text += ", \(crops) crops of \(mode.imageSize)" }
+        text += "), batch \(batch), attention \(kernel.rawValue)"
+        return text
+    }
+
+    /// Vision tokens the decoder sees per page, built as the vendor does:
+    /// global `q·(q + 1)` (an image-newline token ends each row), local
+    /// `(nh·q₂)·(nw·q₂ + 1)` when crops run, plus one view separator.
+    public var visionTokensPerPage: Int {
+        let q = (mode.baseSize / 16 + 3) / 4
+        var tokens = q * (q + 1) + 1
+        if let crops, hasLocalView {
+            let q2 = (mode.imageSize / 16 + 3) / 4
+            tokens += (crops.heightTiles * q2) * (crops.widthTiles * q2 + 1)
+        }
+        return tokens
+    }
+}

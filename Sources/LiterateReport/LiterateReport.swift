@@ -1,0 +1,1 @@
+// The literate renderer lives here.

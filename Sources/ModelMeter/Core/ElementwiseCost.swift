@@ -1,0 +1,105 @@
+/// The per-element CUDA-core cost table: the one place where non-matmul work is priced.
+///
+/// FlopCounterMode counts none of these; the figures are our declared convention, shown in the
+/// knowledge base's conventions page. Forward counts one FLOP per arithmetic operation per
+/// output element (an exp, a division or an erf counts as one); backward counts the operations
+/// of the gradient formula.
+public enum ElementwiseOp: String, CaseIterable, Sendable {
+    /// `a + b` (residual, bias, position and mask adds). Backward: one add to accumulate the gradient.
+    case add
+    /// Scaled softmax over a row: scale, max, subtract, exp, sum, divide. Backward: `p·(g − Σ p·g)`.
+    case softmax
+    /// LayerNorm over C (last dim or channels): mean, centre, square, variance, normalise, scale, shift.
+    case layerNorm
+    /// Exact GELU `0.5·x·(1 + erf(x/√2))`. Backward evaluates erf and the Gaussian density.
+    case gelu
+    /// `x·σ(1.702·x)`: multiply, exp, add, divide, multiply.
+    case quickGELU
+    /// Linear interpolation of a table along one axis: two taps per output.
+    case linearResize
+    /// Bicubic interpolation in 2-D: a 4×4 tap stencil per output, computed separably.
+    case bicubicResize
+
+    /// Forward FLOPs per output element.
+    public var forwardFLOPsPerElement: Int {
+        switch self {
+        case .add: return 1
+        case .softmax: return 5
+        case .layerNorm: return 8
+        case .gelu: return 10
+        case .quickGELU: return 5
+        case .linearResize: return 4
+        case .bicubicResize: return 16
+        }
+    }
+
+    /// Backward FLOPs per element of the gradient produced.
+    public var backwardFLOPsPerElement: Int {
+        switch self {
+        case .add: return 1
+        case .softmax: return 4
+        case .layerNorm: return 14
+        case .gelu: return 14
+        case .quickGELU: return 8
+        case .linearResize: return 4
+        case .bicubicResize: return 16
+        }
+    }
+
+    /// How many same-sized activation tensors the forward kernel reads.
+    public var forwardInputs: Int { self == .add ? 2 : 1 }
+
+    /// How many same-sized tensors autograd saves for backward (adds save nothing).
+    public var savedTensors: Int { self == .add ? 0 : 1 }
+
+    /// The formula in words, for the conventions page.
+    public var summary: String {
+        switch self {
+        case .add: return "a + b: one add; backward accumulates the incoming gradient"
+        case .softmax: return "scale, max, subtract, exp, sum, divide; backward p·(g − Σp·g)"
+        case .layerNorm: return "mean, centre, square, variance, normalise, scale, shift"
+        case .gelu: return "0.5·x·(1 + erf(x/√2)); backward needs erf and the Gaussian density"
+        case .quickGELU: return "x·σ(1.702·x): multiply, exp, add, divide, multiply"
+        case .linearResize: return "two taps per output along one axis"
+        case .bicubicResize: return "separable 4×4 bicubic stencil per output"
+        }
+    }
+}
+
+extension CostTerm {
+    /// An elementwise CUDA-core term priced from `ElementwiseOp`'s table.
+    ///
+    /// Traffic: forward reads `forwardInputs × elements` (+ `weightElements`) and writes
+    /// `elements`; backward reads the incoming gradient and the saved tensors and writes one
+    /// gradient. `fused` terms run inside another kernel (a GEMM epilogue, a fused attention
+    /// kernel) and move no DRAM bytes of their own.
+    public static func elementwise(
+        _ name: String, _ op: ElementwiseOp, elements: Formula,
+        weightElements: Formula = .zero, fused: Bool = false
+    ) -> CostTerm {
+        let forwardTraffic = fused ? Traffic.none : Traffic(
+            activationReads: op.forwardInputs * elements, weightReads: weightElements, writes: elements)
+        let backwardTraffic = fused ? Traffic.none : Traffic(
+            activationReads: (1 + op.savedTensors) * elements, weightReads: weightElements,
+            writes: elements + weightElements)
+        return CostTerm(
+            name: name, unit: .cudaCore,
+            forwardFLOPs: op.forwardFLOPsPerElement * elements,
+            backwardFLOPs: op.backwardFLOPsPerElement * elements,
+            forwardTraffic: forwardTraffic, backwardTraffic: backwardTraffic,
+            savedElements: op.savedTensors * elements)
+    }
+}
+
+extension CostTerm {
+    /// `x + t` where `t` (a position table, `addendElements` values) is broadcast over the batch:
+    /// one add per output element; reads x and the table once, writes the sum.
+    public static func broadcastAdd(_ name: String, elements: Formula, addendElements: Formula) -> CostTerm {
+        CostTerm(
+            name: name, unit: .cudaCore,
+            forwardFLOPs: ElementwiseOp.add.forwardFLOPsPerElement * elements,
+            backwardFLOPs: ElementwiseOp.add.backwardFLOPsPerElement * elements,
+            forwardTraffic: Traffic(activationReads: elements, weightReads: addendElements, writes: elements),
+            backwardTraffic: Traffic(activationReads: elements, writes: addendElements))
+    }
+}

@@ -1,0 +1,94 @@
+/// `nn.LayerNorm(C)` over the last dimension of `rows` vectors.
+///
+/// ```
+/// LayerNorm (CUDA core)  forward 8·rows·C  (per-element cost table); weights 2·C
+/// ```
+public struct LayerNorm: Layer {
+    public let typeName = "LayerNorm"
+    public let termName: String
+    public let rows: Formula
+    public let width: Formula
+    private let widthCount: Int
+
+    public init(_ termName: String, rows: Formula, width: Formula) throws {
+        self.termName = termName
+        self.rows = rows
+        self.width = width
+        widthCount = try ModelMeterError.requirePositive(width.evaluate(), "normalized width", in: "LayerNorm \(termName)")
+        try ModelMeterError.requirePositive(rows.evaluate(), "row count", in: "LayerNorm \(termName)")
+    }
+
+    public var symbols: [Symbol] { (rows * width).symbols }
+
+    public var ownParameters: [ParameterTensor] {
+        [ParameterTensor("weight", [widthCount]), ParameterTensor("bias", [widthCount])]
+    }
+
+    public var steps: [Step] { terms.map(Step.term) }
+
+    /// The cost terms, in execution order.
+    public var terms: [CostTerm] {
+        [.elementwise(termName, .layerNorm, elements: rows * width, weightElements: 2 * width)]
+    }
+}
+
+/// `nn.GELU()` (exact, erf form) as a module over `elements` values.
+public struct GELU: Layer {
+    public let typeName = "GELU"
+    public let termName: String
+    public let elements: Formula
+
+    public init(_ termName: String = "GELU", elements: Formula) {
+        self.termName = termName
+        self.elements = elements
+    }
+
+    public var symbols: [Symbol] { elements.symbols }
+    public var steps: [Step] { terms.map(Step.term) }
+
+    /// The cost terms, in execution order.
+    public var terms: [CostTerm] { [.elementwise(termName, .gelu, elements: elements)] }
+}
+
+/// `nn.Embedding(rows, width)` looked up `lookups` times: a gather, memory traffic only.
+public struct Embedding: Layer {
+    public let typeName = "Embedding"
+    public let termName: String
+    public let rows: Int
+    public let width: Formula
+    public let lookups: Formula
+    private let widthCount: Int
+
+    public init(_ termName: String, rows: Int, width: Formula, lookups: Formula) throws {
+        self.termName = termName
+        self.rows = try ModelMeterError.requirePositive(rows, "num_embeddings", in: "Embedding")
+        self.width = width
+        self.lookups = lookups
+        widthCount = try ModelMeterError.requirePositive(width.evaluate(), "embedding_dim", in: "Embedding")
+    }
+
+    public var symbols: [Symbol] { (lookups * width).symbols }
+    public var ownParameters: [ParameterTensor] { [ParameterTensor("weight", [rows, widthCount])] }
+    public var steps: [Step] { terms.map(Step.term) }
+
+    /// The cost terms, in execution order.
+    public var terms: [CostTerm] {
+        [CostTerm(
+            name: termName, unit: .memoryOnly, forwardFLOPs: .zero, backwardFLOPs: .zero,
+            forwardTraffic: Traffic(weightReads: lookups * width, writes: lookups * width),
+            backwardTraffic: Traffic(activationReads: lookups * width, writes: lookups * width))]
+    }
+}
+
+/// `nn.ModuleList` / `nn.Sequential`: a container whose costs are its children's.
+public struct ModuleContainer: Layer {
+    public let typeName: String
+    public let steps: [Step]
+
+    public init(_ typeName: String, _ children: [Child]) {
+        self.typeName = typeName
+        self.steps = children.map(Step.child)
+    }
+
+    public var symbols: [Symbol] { [] }
+}

@@ -1,0 +1,80 @@
+/// Which attention kernel runs `softmax(Q·Kᵀ/√d + mask)·V`.
+public enum AttentionKernel: String, CaseIterable, Sendable, Codable {
+    /// Fused (`F.scaled_dot_product_attention` → flash / memory-efficient): scores never reach
+    /// DRAM; backward recomputes Q·Kᵀ, so the matmul part costs 2.5× forward.
+    case sdpa
+    /// Eager / math path: scores and probabilities are written and read back; backward is 2× forward.
+    case eager
+}
+
+/// The attention core shared by SAM's `Attention` and CLIP's `NoTPAttention`.
+///
+/// Symbols: `B` batch, `h` heads, `S` tokens (queries = keys), `d` head width.
+/// ```
+/// SDPA scores QKᵀ  (tensor core)  forward 2·B·h·S²·d   backward 3× (sdpa: recompute, dQ, dK) or 2× (eager)
+/// SDPA mask add    (CUDA core)    forward B·h·S²       (only with an additive mask)
+/// SDPA softmax     (CUDA core)    forward 5·B·h·S²
+/// SDPA P·V         (tensor core)  forward 2·B·h·S²·d   backward 2× (dP, dV)
+/// ```
+/// Tensor-core forward total `4·B·h·S²·d` equals FlopCounterMode's SDPA count; backward totals
+/// are 2.5× (fused) and 2× (math path), as FlopCounterMode counts those kernels.
+public struct ScaledDotProductAttention: Sendable {
+    public let batch: Formula
+    public let heads: Formula
+    public let tokens: Formula
+    public let headDim: Formula
+    /// An additive `[B, h, S, S]` mask (SAM's relative-position bias); it needs a gradient.
+    public let hasMask: Bool
+    public let kernel: AttentionKernel
+
+    public init(batch: Formula, heads: Formula, tokens: Formula, headDim: Formula, hasMask: Bool, kernel: AttentionKernel) {
+        self.batch = batch
+        self.heads = heads
+        self.tokens = tokens
+        self.headDim = headDim
+        self.hasMask = hasMask
+        self.kernel = kernel
+    }
+
+    public var terms: [CostTerm] {
+        let scores = batch * heads * .power(tokens, 2)            // B·h·S² elements
+        let vectors = batch * heads * tokens * headDim            // one of Q, K, V, O
+        let matmul = 2 * batch * heads * .power(tokens, 2) * headDim
+        let mask = hasMask ? scores : .zero
+        let fused = kernel == .sdpa
+
+        let scoresTerm: CostTerm
+        let outputTerm: CostTerm
+        if fused {
+            // One kernel: reads Q, K, V (+ mask), writes O; backward reads Q, K, V, O, dO (+ mask),
+            // writes dQ, dK, dV (+ the mask's gradient). Saved: Q, K, V, O (+ mask).
+            scoresTerm = CostTerm(
+                name: "SDPA scores QKᵀ", unit: .tensorCore, forwardFLOPs: matmul, backwardFLOPs: 3 * matmul,
+                forwardTraffic: Traffic(activationReads: 3 * vectors + mask, writes: vectors),
+                backwardTraffic: Traffic(activationReads: 5 * vectors + mask, writes: 3 * vectors + mask),
+                savedElements: 4 * vectors + mask)
+            outputTerm = CostTerm(
+                name: "SDPA P·V", unit: .tensorCore, forwardFLOPs: matmul, backwardFLOPs: 2 * matmul,
+                forwardTraffic: .none, backwardTraffic: .none)
+        } else {
+            // Separate kernels: Q·Kᵀ writes the scores, P·V reads the probabilities.
+            scoresTerm = CostTerm(
+                name: "SDPA scores QKᵀ", unit: .tensorCore, forwardFLOPs: matmul, backwardFLOPs: 2 * matmul,
+                forwardTraffic: Traffic(activationReads: 2 * vectors, writes: scores),
+                backwardTraffic: Traffic(activationReads: scores + 2 * vectors, writes: 2 * vectors),
+                savedElements: 2 * vectors)
+            outputTerm = CostTerm(
+                name: "SDPA P·V", unit: .tensorCore, forwardFLOPs: matmul, backwardFLOPs: 2 * matmul,
+                forwardTraffic: Traffic(activationReads: scores + vectors, writes: vectors),
+                backwardTraffic: Traffic(activationReads: vectors + scores + vectors, writes: scores + vectors),
+                savedElements: scores + vectors)
+        }
+        var terms = [scoresTerm]
+        if hasMask {
+            terms.append(.elementwise("SDPA mask add", .add, elements: scores, fused: fused))
+        }
+        terms.append(.elementwise("SDPA softmax", .softmax, elements: scores, fused: fused))
+        terms.append(outputTerm)
+        return terms
+    }
+}

@@ -1,0 +1,37 @@
+import Testing
+import ModelMeter
+@testable import DeepSeekOCR
+
+/// Our closed-form counts against FlopCounterMode measurements of the vendor modules.
+@Suite("FlopCounterMode reference")
+struct ReferenceTests {
+    @Test("reference data is present") func loaded() {
+        #expect(ReferenceRun.all.count == 38)
+    }
+
+    @Test("parameter count equals the vendor module's", arguments: ReferenceRun.all)
+    func parameters(run: ReferenceRun) throws {
+        #expect(try run.makeLayer().metrics().parameters == run.parameters)
+    }
+
+    @Test("forward tensor-core FLOPs equal FlopCounterMode's total", arguments: ReferenceRun.all)
+    func forwardTotal(run: ReferenceRun) throws {
+        #expect(try run.makeLayer().metrics().forward.tensorCoreFLOPs == run.forwardFLOPs)
+    }
+
+    @Test("forward tensor-core FLOPs equal FlopCounterMode's per submodule", arguments: ReferenceRun.all)
+    func forwardPerSubmodule(run: ReferenceRun) throws {
+        let layer = try run.makeLayer()
+        let instances = try layer.moduleInstances()
+        for (path, measured) in run.forwardBySubmodule where !path.isEmpty {
+            let ours = instances.first { $0.path == path }
+            #expect(ours != nil, "no module at \(path)")
+            #expect(ours?.metrics.forward.tensorCoreFLOPs == measured, "\(run.key) \(path)")
+        }
+    }
+
+    @Test("backward tensor-core FLOPs equal FlopCounterMode's", arguments: ReferenceRun.all)
+    func backwardTotal(run: ReferenceRun) throws {
+        #expect(try run.makeLayer().metrics().backward.tensorCoreFLOPs == run.backwardFLOPs)
+    }
+}
