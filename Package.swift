@@ -34,21 +34,21 @@ let package = Package(
             ]
         ),
 
-        // MARK: - Executable
-        .executableTarget(
-            name: "modelmeter",
+        // MARK: - Command line
+        .target(
+            name: "ModelMeterCommands",
             dependencies: [
                 "ModelMeter", "DeepSeekOCR", "LiterateReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(name: "modelmeter", dependencies: ["ModelMeterCommands"]),
 
         // MARK: - Tests
         .testTarget(name: "ModelMeterTests", dependencies: ["ModelMeter"]),
         .testTarget(
             name: "DeepSeekOCRTests",
-            dependencies: ["DeepSeekOCR", "ModelMeter"],
-            resources: [.copy("Resources")]
+            dependencies: ["DeepSeekOCR", "ModelMeter"]
         ),
         .testTarget(name: "CommonMarkTests", dependencies: ["CommonMark"]),
         .testTarget(
@@ -57,7 +57,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ModelMeterCLITests",
-            dependencies: ["modelmeter"]
+            dependencies: ["ModelMeterCommands", "DeepSeekOCR", "ModelMeter"]
         ),
     ]
 )

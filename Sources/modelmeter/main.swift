@@ -1,1 +1,3 @@
-print("modelmeter")
+import ModelMeterCommands
+
+ModelMeterCommand.main()

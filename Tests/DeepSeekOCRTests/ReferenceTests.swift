@@ -1,6 +1,17 @@
+import Foundation
 import Testing
 import ModelMeter
 @testable import DeepSeekOCR
+
+/// The project's copy of the reference data, found from this file's location.
+enum ProjectFiles {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let referenceRuns: [ReferenceRun] = (try? ReferenceRun.load(from: root.appendingPathComponent(ReferenceRun.relativePath))) ?? []
+}
+
+extension ReferenceRun {
+    static var all: [ReferenceRun] { ProjectFiles.referenceRuns }
+}
 
 /// Our closed-form counts against FlopCounterMode measurements of the vendor modules.
 @Suite("FlopCounterMode reference")

@@ -42,7 +42,8 @@ public struct DeepSeekOCRVision: Layer {
         let tokens = Symbol("T_vis", workload.visionTokensPerPage, "vision tokens per page")
         let batch = Symbol("B", workload.batch, "pages")
         let width = Symbol("D", embedWidth, "decoder width")
-        return views.map { .child(Child($0.prefix, $0.view)) } + [
+        // Every view runs the same sam_model / vision_model / projector weights: count them once.
+        return views.enumerated().map { .child(Child($0.element.prefix, $0.element.view, ownsParameters: $0.offset == 0)) } + [
             // Newline columns and the separator are spliced in with cat/view: one copy of the sequence.
             .term(.dataMovement("token assembly", reads: batch * tokens * width, writes: batch * tokens * width)),
         ]

@@ -36,13 +36,17 @@ public struct Child: Sendable {
     public let count: Int
     /// For list entries: the first index, so the copies are named `first`, `first+1`, ….
     public let firstIndex: Int?
+    /// False when the child reuses parameters counted elsewhere (a second view through the
+    /// same encoder): its FLOPs and bytes count, its weights do not count again.
+    public let ownsParameters: Bool
 
     /// A single attribute child.
-    public init(_ name: String, _ layer: any Layer) {
+    public init(_ name: String, _ layer: any Layer, ownsParameters: Bool = true) {
         self.name = name
         self.layer = layer
         self.count = 1
         self.firstIndex = nil
+        self.ownsParameters = ownsParameters
     }
 
     /// `count` identical list entries named `firstIndex`, `firstIndex+1`, ….
@@ -51,6 +55,7 @@ public struct Child: Sendable {
         self.layer = layer
         self.count = count
         self.firstIndex = firstIndex
+        self.ownsParameters = true
     }
 
     /// Every attribute name this entry expands to (one per copy).

@@ -104,8 +104,10 @@ extension Layer {
         }
         for child in children {
             let m = try child.layer.metrics(precision: precision)
-            try parameters.add(m.parameters, times: child.count)
-            try trainable.add(m.memory.gradientBytes / bytes, times: child.count)
+            if child.ownsParameters {
+                try parameters.add(m.parameters, times: child.count)
+                try trainable.add(m.memory.gradientBytes / bytes, times: child.count)
+            }
             try fwdTC.add(m.forward.tensorCoreFLOPs, times: child.count)
             try fwdCUDA.add(m.forward.cudaCoreFLOPs, times: child.count)
             try fwdIO.add(m.forward.ioBytes, times: child.count)

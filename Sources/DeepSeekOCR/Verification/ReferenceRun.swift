@@ -1,29 +1,37 @@
 import Foundation
 import ModelMeter
-@testable import DeepSeekOCR
 
-/// One measured run from `Resources/flopcounter-reference.json` (copied from the shared
-/// oracle: counts measured by FlopCounterMode on the vendor modules, not by any formula).
-struct ReferenceRun: Sendable, CustomStringConvertible {
-    let key: String
-    let module: String
-    let inputShapes: [[Int]]
-    let inputRequiresGrad: [Bool]
-    let parameters: Int
-    let forwardFLOPs: Int
+/// One measured run from `context/reference/flopcounter-reference.json`: parameter and FLOP
+/// counts measured by running the vendor modules under PyTorch's FlopCounterMode (no formula).
+public struct ReferenceRun: Sendable, CustomStringConvertible {
+    /// Run name, e.g. `sam.Attention.global/img1024_b1`.
+    public let key: String
+    /// Module key, e.g. `sam.Attention.global`.
+    public let module: String
+    public let inputShapes: [[Int]]
+    public let inputRequiresGrad: [Bool]
+    public let parameters: Int
+    public let forwardFLOPs: Int
     /// Forward FLOPs per submodule path relative to the module ("" for the module itself).
-    let forwardBySubmodule: [String: Int]
-    let backwardFLOPs: Int
+    public let forwardBySubmodule: [String: Int]
+    public let backwardFLOPs: Int
 
-    var description: String { key }
+    public var description: String { key }
 
-    static let all: [ReferenceRun] = {
-        guard let url = Bundle.module.url(forResource: "flopcounter-reference", withExtension: "json", subdirectory: "Resources"),
-              let data = try? Data(contentsOf: url),
-              let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+    /// Where the project keeps the reference data, relative to its root.
+    public static let relativePath = "context/reference/flopcounter-reference.json"
+
+    /// Every run in the file, sorted by name; throws when the file is missing or malformed.
+    public static func load(from url: URL) throws -> [ReferenceRun] {
+        guard let data = try? Data(contentsOf: url) else {
+            throw ModelMeterError.malformedValue(what: "reference data", value: url.path, expected: "a readable JSON file")
+        }
+        guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
               let runs = root["runs"] as? [String: [String: Any]],
               let modules = root["modules"] as? [String: [String: Any]]
-        else { return [] }
+        else {
+            throw ModelMeterError.malformedValue(what: "reference data", value: url.path, expected: "FlopCounterMode runs and modules")
+        }
         return runs.keys.sorted().compactMap { key -> ReferenceRun? in
             guard let run = runs[key], let module = run["module"] as? String,
                   let fwd = run["fwd_inference"] as? [String: Any], let bwd = run["bwd"] as? [String: Any]
@@ -42,21 +50,24 @@ struct ReferenceRun: Sendable, CustomStringConvertible {
                 forwardBySubmodule: bySubmodule,
                 backwardFLOPs: bwd["flops_total"] as? Int ?? -1)
         }
-    }()
+    }
 
-    /// The analytic layer for this run, configured from the run's input shapes. SAM runs use
-    /// the math-path kernel (`eager`) that CPU autograd took; CLIP runs the fused kernel.
-    func makeLayer() throws -> any Layer {
+    /// The attention kernel the measurement took: CPU autograd ran SAM's masked attention on
+    /// the math path (our `eager`) and CLIP's unmasked attention on a fused kernel (`sdpa`).
+    public var kernel: AttentionKernel { module.hasPrefix("sam.") ? .eager : .sdpa }
+
+    /// The analytic layer for this run, configured from the run's input shapes.
+    public func makeLayer() throws -> any Layer {
         let shape = inputShapes.first ?? []
         switch module {
         case "sam.Attention.global":
-            return try Attention(batch: shape[0], height: shape[1], width: shape[2], relativePositionInputSize: (64, 64), kernel: .eager)
+            return try Attention(batch: shape[0], height: shape[1], width: shape[2], relativePositionInputSize: (64, 64), kernel: kernel)
         case "sam.Attention.windowed":
-            return try Attention(batch: shape[0], height: shape[1], width: shape[2], relativePositionInputSize: (14, 14), kernel: .eager)
+            return try Attention(batch: shape[0], height: shape[1], width: shape[2], relativePositionInputSize: (14, 14), kernel: kernel)
         case "sam.Block.global":
-            return try Block(batch: shape[0], height: shape[1], width: shape[2], windowSize: 0, kernel: .eager)
+            return try Block(batch: shape[0], height: shape[1], width: shape[2], windowSize: 0, kernel: kernel)
         case "sam.Block.windowed":
-            return try Block(batch: shape[0], height: shape[1], width: shape[2], windowSize: 14, kernel: .eager)
+            return try Block(batch: shape[0], height: shape[1], width: shape[2], windowSize: 14, kernel: kernel)
         case "sam.MLPBlock":
             return try MLPBlock(batch: shape[0], tokens: shape[1] * shape[2])
         case "sam.LayerNorm2d":
@@ -64,11 +75,11 @@ struct ReferenceRun: Sendable, CustomStringConvertible {
         case "sam.PatchEmbed":
             return try PatchEmbed(batch: shape[0], imageSize: shape[2], inputNeedsGradient: inputRequiresGrad.first ?? false)
         case "sam.ImageEncoderViT":
-            return try ImageEncoderViT(batch: shape[0], imageSize: shape[2], kernel: .eager)
+            return try ImageEncoderViT(batch: shape[0], imageSize: shape[2], kernel: kernel)
         case "sam.neck", "sam.net_2", "sam.net_3":
             // Pieces get the tensor they see inside the encoder: find the encoder's image size from the run name.
             let image = key.contains("img1024") ? 1024 : 640
-            let encoder = try ImageEncoderViT(batch: shape[0], imageSize: image, kernel: .eager)
+            let encoder = try ImageEncoderViT(batch: shape[0], imageSize: image, kernel: kernel)
             let path = String(module.dropFirst("sam.".count))
             guard let instance = try encoder.moduleInstances().first(where: { $0.path == path }) else {
                 throw ModelMeterError.unknownName(kind: "module path", name: path, accepted: [])

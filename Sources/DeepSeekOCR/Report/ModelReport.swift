@@ -1,0 +1,120 @@
+import ModelMeter
+
+/// Everything one report shows: the workload, the GPU, every module instance of the vendor
+/// tree with its numbers and roofline placement, and the model totals.
+public struct ModelReport: Sendable {
+    public let workload: Workload
+    public let gpu: GPUSpec
+    public let precision: Precision
+    public let model: DeepSeekOCRVision
+    public let modules: [ModuleInstance]
+    public let totals: LayerMetrics
+
+    public init(workload: Workload, gpu: GPUSpec = GPUCatalog.defaultGPU, precision: Precision = .bf16) throws {
+        self.workload = workload
+        self.gpu = gpu
+        self.precision = precision
+        _ = try gpu.tensorCorePeak(for: precision)
+        model = try DeepSeekOCRVision(workload: workload)
+        modules = try model.moduleInstances(precision: precision)
+        totals = try model.metrics(precision: precision)
+    }
+
+    /// Roofline placement of a forward pass on this report's GPU.
+    public func roofline(_ cost: PassCost) throws -> RooflinePoint {
+        try RooflinePoint(cost: cost, gpu: gpu, precision: precision)
+    }
+
+    /// Module instances whose type is one of the thirteen documented vendor layers.
+    public var documentedModules: [ModuleInstance] { modules.filter { $0.layer.doc != nil } }
+
+    /// The JSON document of `modelmeter report --format json`.
+    public func json() throws -> JSONValue {
+        var entries: [(String, JSONValue)] = []
+        for instance in modules {
+            entries.append((instance.path, try moduleJSON(instance.layer.typeName, instance.metrics)))
+        }
+        return .object([
+            ("tool", .string("modelmeter")),
+            ("model", .string("DeepSeek-OCR vision stack")),
+            ("workload", workloadJSON),
+            ("gpu", gpuJSON),
+            ("conventions", .object([
+                ("flop", .string("tensor-core FLOPs = 2 x multiply-accumulates, as torch.utils.flop_counter.FlopCounterMode counts them")),
+                ("cudaCore", .string("softmax, norms, activations and adds priced per element (see the conventions page)")),
+                ("backward", .string("dX and dW GEMMs per matmul/conv; the image needs no gradient; fused SDPA backward 2.5x, eager 2x")),
+                ("io", .string("every kernel reads its inputs and weights and writes its outputs once")),
+                ("units", .string("FLOP and bytes are exact integers; seconds are lower bounds")),
+            ])),
+            ("totals", try moduleJSON(model.typeName, totals)),
+            ("modules", .object(entries)),
+        ])
+    }
+
+    private var workloadJSON: JSONValue {
+        .object([
+            ("mode", .string(workload.mode.rawValue)),
+            ("baseSize", .int(workload.mode.baseSize)),
+            ("imageSize", .int(workload.mode.imageSize)),
+            ("cropMode", .bool(workload.mode.cropMode)),
+            ("crops", workload.hasLocalView ? .string(workload.crops?.description ?? "") : .null),
+            ("batch", .int(workload.batch)),
+            ("attention", .string(workload.kernel.rawValue)),
+            ("projector", .string(workload.projectorType.vendorName)),
+            ("precision", .string(precision.rawValue)),
+            ("bytesPerElement", .int(precision.bytesPerElement)),
+            ("visionTokensPerPage", .int(workload.visionTokensPerPage)),
+            ("views", .array(model.views.map { view in
+                .object([
+                    ("name", .string(view.prefix.isEmpty ? "single" : view.prefix)),
+                    ("imageSize", .int(view.view.imageSize.value)),
+                    ("batch", .int(view.view.batch.value)),
+                ])
+            })),
+        ])
+    }
+
+    private var gpuJSON: JSONValue {
+        let tensor = try? gpu.tensorCorePeak(for: precision)
+        return .object([
+            ("id", .string(gpu.id)),
+            ("name", .string(gpu.name)),
+            ("tensorCoreTFLOPS", .double(tensor?.teraFLOPS ?? 0)),
+            ("tensorCorePrecision", .string(tensor?.precision ?? "")),
+            ("tensorCoreAccumulate", .string(tensor?.accumulate ?? "")),
+            ("cudaCoreTFLOPS", .double(gpu.cudaCorePeak.teraFLOPS)),
+            ("memoryBandwidthGBps", .double(gpu.memoryBandwidthGBps)),
+            ("source", .string(gpu.source)),
+        ])
+    }
+
+    private func passJSON(_ pass: PassCost) -> JSONValue {
+        .object([
+            ("tensorCoreFLOPs", .int(pass.tensorCoreFLOPs)),
+            ("cudaCoreFLOPs", .int(pass.cudaCoreFLOPs)),
+            ("ioBytes", .int(pass.ioBytes)),
+            ("arithmeticIntensity", .double(pass.arithmeticIntensity)),
+        ])
+    }
+
+    private func moduleJSON(_ type: String, _ metrics: LayerMetrics) throws -> JSONValue {
+        let point = try roofline(metrics.forward)
+        return .object([
+            ("type", .string(type)),
+            ("parameters", .int(metrics.parameters)),
+            ("forward", passJSON(metrics.forward)),
+            ("backward", passJSON(metrics.backward)),
+            ("memory", .object([
+                ("weightBytes", .int(metrics.memory.weightBytes)),
+                ("activationBytes", .int(metrics.memory.activationBytes)),
+                ("kvCacheBytes", .int(metrics.memory.kvCacheBytes)),
+                ("trainingActivationBytes", .int(metrics.memory.trainingActivationBytes)),
+                ("gradientBytes", .int(metrics.memory.gradientBytes)),
+            ])),
+            ("roofline", .object([
+                ("bound", .string(point.bound.rawValue)),
+                ("timeLowerBoundSeconds", .double(point.timeLowerBoundSeconds)),
+            ])),
+        ])
+    }
+}
