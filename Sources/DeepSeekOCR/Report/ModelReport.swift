@@ -118,3 +118,30 @@ public struct ModelReport: Sendable {
         ])
     }
 }
+
+extension ModelReport {
+    /// One CSV row per module instance (plus a `(total)` row), RFC 4180 quoting.
+    public func csv() throws -> String {
+        var lines = ["path,type,parameters,forward_tensor_core_flops,forward_cuda_core_flops,forward_io_bytes,"
+            + "backward_tensor_core_flops,backward_cuda_core_flops,backward_io_bytes,weight_bytes,activation_bytes,"
+            + "kv_cache_bytes,bound,time_lower_bound_seconds"]
+        let rows = modules.map { ($0.path, $0.layer.typeName, $0.metrics) } + [("(total)", model.typeName, totals)]
+        for (path, type, m) in rows {
+            let point = try roofline(m.forward)
+            let fields: [String] = [
+                path, type, "\(m.parameters)",
+                "\(m.forward.tensorCoreFLOPs)", "\(m.forward.cudaCoreFLOPs)", "\(m.forward.ioBytes)",
+                "\(m.backward.tensorCoreFLOPs)", "\(m.backward.cudaCoreFLOPs)", "\(m.backward.ioBytes)",
+                "\(m.memory.weightBytes)", "\(m.memory.activationBytes)", "\(m.memory.kvCacheBytes)",
+                point.bound.rawValue, "\(point.timeLowerBoundSeconds)",
+            ]
+            lines.append(fields.map(ModelReport.csvField).joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func csvField(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

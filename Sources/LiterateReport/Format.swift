@@ -1,0 +1,18 @@
+import ModelMeter
+
+/// Number formatting for views: templates only place strings.
+enum Format {
+    static func flops(_ value: Int) -> String { SIUnits.flops(value) }
+    static func bytes(_ value: Int) -> String { SIUnits.bytes(value) }
+    static func count(_ value: Int) -> String { SIUnits.grouped(value) }
+    static func intensity(_ value: Double) -> String { String(format: "%.1f FLOP/B", value) }
+    static func seconds(_ value: Double) -> String { SIUnits.seconds(value) }
+    static func throughput(_ value: Double) -> String { SIUnits.flopsPerSecond(value) }
+    static func percent(_ part: Int, of whole: Int) -> String {
+        whole == 0 ? "0.0 %" : String(format: "%.1f %%", 100 * Double(part) / Double(whole))
+    }
+    /// A formula as a Markdown code span.
+    static func code(_ text: String) -> String { "`\(text)`" }
+}
+
+import Foundation

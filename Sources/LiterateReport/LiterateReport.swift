@@ -1,1 +1,0 @@
-// The literate renderer lives here.

@@ -1,0 +1,165 @@
+import CommonMark
+import DeepSeekOCR
+import Foundation
+import ModelMeter
+
+/// Regenerates the literate knowledge base: Markdown pages in `kb/`, the same pages as
+/// self-contained HTML in `html/`, the roofline chart, and `report.json`, swapped into the
+/// output folder only when every page rendered.
+public struct SiteGenerator {
+    /// The thirteen documented layer types, in page order.
+    public static let layerDocs: [LayerDoc] = [
+        Attention.documentation, Block.documentation, MLPBlock.documentation, LayerNorm2d.documentation,
+        PatchEmbed.documentation, ImageEncoderViT.documentation, CLIPVisionEmbeddings.documentation,
+        NoTPAttention.documentation, NoTPFeedForward.documentation, NoTPTransformerBlock.documentation,
+        NoTPTransformer.documentation, VitModel.documentation, MlpProjector.documentation,
+    ]
+
+    public static let knowledgeBase = "context/hints/dsocr-kb"
+    public static let readmePath = "\(knowledgeBase)/README.md"
+    public static let conventionsPath = "\(knowledgeBase)/conventions.md"
+    public static let opsFolder = "\(knowledgeBase)/ops"
+    static let chartFile = "roofline.svg"
+
+    /// Project root: where `context/` and `templates/` are.
+    public let root: URL
+    /// Pass raw HTML from hint docs through to the published pages (never `<script>`).
+    public var allowRawHTML = false
+
+    public init(root: URL, allowRawHTML: Bool = false) {
+        self.root = root
+        self.allowRawHTML = allowRawHTML
+    }
+
+    /// Every file of the site, relative to the output folder, in a stable order.
+    public func render(report: ModelReport) throws -> [(path: String, data: Data)] {
+        let templates = try TemplateSet(root: root)
+        try checkLayerDocCoverage()
+        let readme = try HintDocument.load(root: root, path: Self.readmePath, requireSections: false)
+        let conventions = try HintDocument.load(root: root, path: Self.conventionsPath, requireSections: false)
+        var pageOfSource = [Self.readmePath: "index", Self.conventionsPath: "conventions"]
+        for doc in Self.layerDocs { pageOfSource[doc.hintDoc] = "op-\(doc.vendorClass)" }
+        let links = LinkMap(pages: pageOfSource)
+
+        var markdown: [(page: String, title: String, text: String)] = []
+        let layerBuilder = LayerPageBuilder(report: report)
+        var chartPoints: [RooflineChart.Point] = []
+        var layerLinks: [[String: Any]] = []
+        for doc in Self.layerDocs {
+            guard let occurrence = LayerOccurrence.collect(doc, in: report) else {
+                throw SiteError(file: doc.hintDoc, "no \(doc.vendorClass) module in the workload \(report.workload.summary)")
+            }
+            let hint = try HintDocument.load(root: root, path: doc.hintDoc)
+            guard hint.title == doc.vendorClass else {
+                throw SiteError(file: doc.hintDoc, line: 1, "title '# \(hint.title)' should be '# \(doc.vendorClass)'")
+            }
+            let view = try layerBuilder.view(for: occurrence, hint: hint, links: links)
+            markdown.append(("op-\(doc.vendorClass)", doc.vendorClass, try templates.render("layer.md", view)))
+            let primary = occurrence.configurations[0]
+            chartPoints.append(.init(label: doc.vendorClass, point: try report.roofline(primary.metrics.forward)))
+            layerLinks.append([
+                "name": doc.vendorClass, "page": "op-\(doc.vendorClass).md",
+                "forward": Format.flops(primary.metrics.forward.totalFLOPs),
+                "bound": try report.roofline(primary.metrics.forward).bound.rawValue,
+                "instances": Format.count(occurrence.configurations.reduce(0) { $0 + $1.paths.count }),
+            ])
+        }
+        let summaryView = try SummaryPageBuilder(report: report).view(chartFile: Self.chartFile)
+        markdown.append(("summary", "Model summary", try templates.render("summary.md", summaryView)))
+
+        let runs = try ReferenceRun.load(from: root.appendingPathComponent(ReferenceRun.relativePath))
+        markdown.append(("verification", "Verification", try templates.render("verification.md", try VerificationPageBuilder(runs: runs).view())))
+
+        markdown.append(("conventions", "Counting conventions", try templates.render("conventions.md", try conventionsView(conventions, links: links, report: report))))
+        let indexView: [String: Any] = [
+            "title": readme.title,
+            "readme": try links.rewrite(readme.body, source: Self.readmePath),
+            "workload": report.workload.summary,
+            "gpu": report.gpu.name,
+            "layers": layerLinks,
+        ]
+        markdown.append(("index", "ModelMeter knowledge base", try templates.render("index.md", indexView)))
+
+        let chart = try RooflineChart(gpu: report.gpu, precision: report.precision, points: chartPoints).svg()
+        var files: [(path: String, data: Data)] = []
+        let order = ["index", "summary", "verification", "conventions"] + Self.layerDocs.map { "op-\($0.vendorClass)" }
+        let nav = order.compactMap { page in markdown.first { $0.page == page } }
+        for page in markdown.sorted(by: { $0.page < $1.page }) {
+            files.append(("kb/\(page.page).md", Data(page.text.utf8)))
+            let html = try htmlPage(page, nav: nav, templates: templates, chart: chart)
+            files.append(("html/\(page.page).html", Data(html.utf8)))
+        }
+        files.append(("kb/\(Self.chartFile)", Data(chart.utf8)))
+        files.append(("html/\(Self.chartFile)", Data(chart.utf8)))
+        files.append(("report.json", Data((try report.json().rendered() + "\n").utf8)))
+        return files
+    }
+
+    /// Renders the site and swaps it into `output`; on any error `output` is left as it was.
+    @discardableResult
+    public func generate(report: ModelReport, output: URL) throws -> [String] {
+        let files = try render(report: report)
+        try AtomicOutput.replace(output, with: files, displayName: output.path)
+        return files.map(\.path)
+    }
+
+    // MARK: - Pieces
+
+    /// Every layer type has a hint doc and every op doc has a layer type.
+    private func checkLayerDocCoverage() throws {
+        let expected = Set(Self.layerDocs.map { URL(fileURLWithPath: $0.hintDoc).lastPathComponent })
+        let folder = root.appendingPathComponent(Self.opsFolder)
+        guard let files = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else {
+            throw SiteError(file: Self.opsFolder, "hint-doc folder is missing or unreadable")
+        }
+        for file in files.sorted() where file.hasSuffix(".md") && !expected.contains(file) {
+            throw SiteError(file: "\(Self.opsFolder)/\(file)", "hint doc has no layer type in the model")
+        }
+        for name in expected.sorted() where !files.contains(name) {
+            throw SiteError(file: "\(Self.opsFolder)/\(name)", "hint doc is missing")
+        }
+    }
+
+    private func conventionsView(_ doc: HintDocument, links: LinkMap, report: ModelReport) throws -> [String: Any] {
+        let costs: [[String: Any]] = ElementwiseOp.allCases.map {
+            ["op": $0.rawValue, "forward": "\($0.forwardFLOPsPerElement)", "backward": "\($0.backwardFLOPsPerElement)", "summary": $0.summary]
+        }
+        let gpus: [[String: Any]] = try GPUCatalog.all.map { gpu in
+            let bf16 = try gpu.tensorCorePeak(for: .bf16)
+            return [
+                "name": gpu.name, "id": gpu.id,
+                "tensor": "\(bf16.teraFLOPS) (\(bf16.precision), \(bf16.accumulate) acc., \(bf16.sparsity))",
+                "cuda": "\(gpu.cudaCorePeak.teraFLOPS)",
+                "bandwidth": "\(Int(gpu.memoryBandwidthGBps))",
+                "ridge": String(format: "%.1f", bf16.teraFLOPS * 1e12 / (gpu.memoryBandwidthGBps * 1e9)),
+                "source": gpu.source,
+            ]
+        }
+        return [
+            "title": doc.title,
+            "body": try links.rewrite(doc.body, source: Self.conventionsPath),
+            "costs": costs,
+            "gpus": gpus,
+        ]
+    }
+
+    private func htmlPage(
+        _ page: (page: String, title: String, text: String), nav: [(page: String, title: String, text: String)],
+        templates: TemplateSet, chart: String
+    ) throws -> String {
+        var options: RenderOptions = [.headingAnchors]
+        if allowRawHTML { options.insert(.unsafe) }
+        var body = CommonMark.html(from: page.text, options: options)
+        for target in nav.map(\.page) {
+            body = body.replacingOccurrences(of: "href=\"\(target).md", with: "href=\"\(target).html")
+        }
+        let image = "<img src=\"\(Self.chartFile)\" alt=\"Roofline chart\" />"
+        body = body.replacingOccurrences(of: image, with: "<figure class=\"chart\">\(chart)</figure>")
+        let view: [String: Any] = [
+            "title": page.title,
+            "content": body,
+            "nav": nav.map { ["href": "\($0.page).html", "label": $0.title, "current": $0.page == page.page] },
+        ]
+        return try templates.render("page.html", view)
+    }
+}

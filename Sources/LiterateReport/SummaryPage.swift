@@ -1,0 +1,91 @@
+import ModelMeter
+import DeepSeekOCR
+
+/// Builds the view of `templates/summary.md.mustache`: every module of the vendor tree (runs
+/// of identical siblings collapsed into one row with their call count), stage subtotals per
+/// view, totals, and the roofline chart.
+struct SummaryPageBuilder {
+    let report: ModelReport
+
+    func view(chartFile: String) throws -> [String: Any] {
+        let total = report.totals.forward.totalFLOPs
+        var rows: [[String: Any]] = []
+        var stages: [[String: Any]] = []
+        for (prefix, view) in report.model.views {
+            let viewName = prefix.isEmpty ? "single view" : "\(prefix) view"
+            try collectRows(view, path: prefix.isEmpty ? "" : prefix + "/", calls: 1, depth: 0, total: total, into: &rows)
+            for child in view.children {
+                let metrics = try child.layer.metrics(precision: report.precision)
+                stages.append(try stageRow("\(viewName): \(child.name) (\(child.layer.typeName))", metrics.forward, total))
+            }
+            let viewMetrics = try view.metrics(precision: report.precision)
+            stages.append(try stageRow("**\(viewName) subtotal** (B = \(view.batch.value), \(view.imageSize.value)×\(view.imageSize.value))", viewMetrics.forward, total))
+        }
+        let totals = report.totals
+        let point = try report.roofline(totals.forward)
+        stages.append(try stageRow("**total** (all views, token assembly)", totals.forward, total))
+        return [
+            "title": "Model summary",
+            "workload": report.workload.summary,
+            "visionTokens": Format.count(report.workload.visionTokensPerPage),
+            "gpu": report.gpu.name,
+            "gpuSource": report.gpu.source,
+            "precision": report.precision.rawValue,
+            "parameters": Format.count(totals.parameters),
+            "weightBytes": Format.bytes(totals.memory.weightBytes),
+            "activationBytes": Format.bytes(totals.memory.activationBytes),
+            "forwardTensorCore": Format.flops(totals.forward.tensorCoreFLOPs),
+            "forwardCUDACore": Format.flops(totals.forward.cudaCoreFLOPs),
+            "forwardIO": Format.bytes(totals.forward.ioBytes),
+            "backwardTensorCore": Format.flops(totals.backward.tensorCoreFLOPs),
+            "backwardCUDACore": Format.flops(totals.backward.cudaCoreFLOPs),
+            "timeLowerBound": Format.seconds(point.timeLowerBoundSeconds),
+            "bound": point.bound.rawValue,
+            "chartFile": chartFile,
+            "stages": stages,
+            "rows": rows,
+        ]
+    }
+
+    private func stageRow(_ name: String, _ pass: PassCost, _ total: Int) throws -> [String: Any] {
+        let point = try report.roofline(pass)
+        return [
+            "stage": name,
+            "tensorCore": Format.flops(pass.tensorCoreFLOPs),
+            "cudaCore": Format.flops(pass.cudaCoreFLOPs),
+            "share": Format.percent(pass.totalFLOPs, of: total),
+            "bytes": Format.bytes(pass.ioBytes),
+            "intensity": Format.intensity(pass.arithmeticIntensity),
+            "bound": point.bound.rawValue,
+            "time": Format.seconds(point.timeLowerBoundSeconds),
+        ]
+    }
+
+    private func collectRows(_ layer: any Layer, path: String, calls: Int, depth: Int, total: Int, into rows: inout [[String: Any]]) throws {
+        for child in layer.children {
+            let childPath = path + (path.isEmpty || path.hasSuffix("/") ? "" : ".") + child.displayName
+            let childCalls = calls * child.count
+            let metrics = try child.layer.metrics(precision: report.precision)
+            let pass = PassCost(
+                tensorCoreFLOPs: metrics.forward.tensorCoreFLOPs * childCalls,
+                cudaCoreFLOPs: metrics.forward.cudaCoreFLOPs * childCalls,
+                ioBytes: metrics.forward.ioBytes * childCalls)
+            let point = try report.roofline(pass)
+            let type = child.layer.doc != nil ? "[\(child.layer.typeName)](op-\(child.layer.typeName).md)" : child.layer.typeName
+            let indent = String(repeating: "· ", count: depth)
+            rows.append([
+                "module": "\(indent)`\(childPath)`",
+                "type": type,
+                "calls": Format.count(childCalls),
+                "tensorCore": Format.flops(pass.tensorCoreFLOPs),
+                "cudaCore": Format.flops(pass.cudaCoreFLOPs),
+                "share": Format.percent(pass.totalFLOPs, of: total),
+                "bytes": Format.bytes(pass.ioBytes),
+                "intensity": Format.intensity(pass.arithmeticIntensity),
+                "bound": point.bound.rawValue,
+                "time": Format.seconds(point.timeLowerBoundSeconds),
+            ])
+            try collectRows(child.layer, path: childPath, calls: childCalls, depth: depth + 1, total: total, into: &rows)
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import ModelMeter
+import DeepSeekOCR
+
+/// Builds the view of `templates/verification.md.mustache`: our counts next to the traced
+/// FlopCounterMode counts for every reference run the project carries.
+struct VerificationPageBuilder {
+    let runs: [ReferenceRun]
+
+    func view() throws -> [String: Any] {
+        var rows: [[String: Any]] = []
+        var checks = 0
+        var matches = 0
+        for run in runs {
+            let layer = try run.makeLayer()
+            let metrics = try layer.metrics()
+            var submoduleMatches = 0
+            let instances = try layer.moduleInstances()
+            for (path, traced) in run.forwardBySubmodule where !path.isEmpty {
+                if instances.first(where: { $0.path == path })?.metrics.forward.tensorCoreFLOPs == traced { submoduleMatches += 1 }
+            }
+            let submodules = run.forwardBySubmodule.keys.filter { !$0.isEmpty }.count
+            let pairs = [
+                (metrics.parameters, run.parameters),
+                (metrics.forward.tensorCoreFLOPs, run.forwardFLOPs),
+                (metrics.backward.tensorCoreFLOPs, run.backwardFLOPs),
+            ]
+            checks += pairs.count + submodules
+            matches += pairs.filter { $0.0 == $0.1 }.count + submoduleMatches
+            rows.append([
+                "run": "`\(run.key)`",
+                "kernel": run.kernel.rawValue,
+                "parameters": Format.count(metrics.parameters),
+                "parametersDelta": Format.count(metrics.parameters - run.parameters),
+                "forward": Format.count(metrics.forward.tensorCoreFLOPs),
+                "forwardTraced": Format.count(run.forwardFLOPs),
+                "forwardDelta": Format.count(metrics.forward.tensorCoreFLOPs - run.forwardFLOPs),
+                "backward": Format.count(metrics.backward.tensorCoreFLOPs),
+                "backwardTraced": Format.count(run.backwardFLOPs),
+                "backwardDelta": Format.count(metrics.backward.tensorCoreFLOPs - run.backwardFLOPs),
+                "submodules": "\(submoduleMatches)/\(submodules)",
+                "cudaCore": Format.flops(metrics.forward.cudaCoreFLOPs),
+            ])
+        }
+        return [
+            "title": "Verification against FlopCounterMode",
+            "runCount": Format.count(runs.count),
+            "checks": Format.count(checks),
+            "matches": Format.count(matches),
+            "allMatch": matches == checks,
+            "rows": rows,
+        ]
+    }
+}
