@@ -92,7 +92,7 @@ struct RooflineChart {
             }
             s += "<line x1=\"\(f(px))\" y1=\"\(f(py))\" x2=\"\(f(labelX - 3))\" y2=\"\(f(labelY - 4))\" stroke=\"#bcccdc\" stroke-width=\"0.8\"/>\n"
             s += "<circle cx=\"\(f(px))\" cy=\"\(f(py))\" r=\"4.5\" fill=\"\(color)\" stroke=\"#ffffff\" stroke-width=\"1\"><title>\(escape(item.label)): \(Format.intensity(item.point.arithmeticIntensity)), \(SIUnits.flopsPerSecond(item.point.attainableFLOPS)), \(item.point.bound.rawValue)</title></circle>\n"
-            s += "<text x=\"\(f(labelX))\" y=\"\(f(labelY))\" fill=\"#1f2933\" font-size=\"11\">\(escape(item.label)) (\(String(format: "%.0f", item.point.arithmeticIntensity)))</text>\n"
+            s += "<text x=\"\(f(labelX))\" y=\"\(f(labelY))\" fill=\"#1f2933\" font-size=\"11\">\(escape(item.label)) (\(String(format: item.point.arithmeticIntensity < 10 ? "%.1f" : "%.0f", item.point.arithmeticIntensity)))</text>\n"
             labelY += spacing
         }
         // Legend, top left of the plot (an empty corner: nothing is compute-bound at low intensity).

@@ -605,9 +605,9 @@ struct RooflineTests {
     }
 
     @Test("validate() rejects non-positive or non-finite figures", arguments: [
-        spec(bandwidth: 0), spec(bandwidth: -1792), spec(bandwidth: .nan), spec(bandwidth: .infinity),
-        spec(memory: 0), spec(memory: -32), spec(cuda: 0), spec(cuda: -1),
-        spec(peaks: ["bf16": 0]), spec(peaks: ["bf16": 100, "fp8": -5]), spec(peaks: [:]), spec(id: ""),
+        RooflineTests.spec(bandwidth: 0), RooflineTests.spec(bandwidth: -1792), RooflineTests.spec(bandwidth: .nan), RooflineTests.spec(bandwidth: .infinity),
+        RooflineTests.spec(memory: 0), RooflineTests.spec(memory: -32), RooflineTests.spec(cuda: 0), RooflineTests.spec(cuda: -1),
+        RooflineTests.spec(peaks: ["bf16": 0]), RooflineTests.spec(peaks: ["bf16": 100, "fp8": -5]), RooflineTests.spec(peaks: [:]), RooflineTests.spec(id: ""),
     ])
     func invalidSpec(spec: GPUSpec) {
         expectInvalidShape("\(spec)") { try spec.validate() }

@@ -1,0 +1,46 @@
+import Foundation
+import DeepSeekOCR
+import LiterateReport
+
+/// The real project tree, and scratch copies of it for tests that break things on purpose.
+enum TestProject {
+    /// The package root, found from this file's location.
+    static let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The default workload's report (dsocr-standard-v1 on the RTX 5090, bf16).
+    static func standardReport() throws -> ModelReport { try ModelReport(workload: try Workload.standard()) }
+
+    /// A fresh temporary folder.
+    static func temporaryFolder(_ name: String) throws -> URL {
+        let url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("modelmeter-tests-\(name)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// A copy of the project's `context/` and `templates/` to modify.
+    static func scratchCopy(_ name: String) throws -> URL {
+        let folder = try temporaryFolder(name)
+        for item in ["context", "templates"] {
+            try FileManager.default.copyItem(at: root.appendingPathComponent(item), to: folder.appendingPathComponent(item))
+        }
+        return folder
+    }
+
+    /// Every file under `folder` with its bytes, keyed by relative path.
+    static func snapshot(_ folder: URL) throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        guard let enumerator = FileManager.default.enumerator(atPath: folder.path) else { return files }
+        for case let path as String in enumerator {
+            var isDirectory: ObjCBool = false
+            let url = folder.appendingPathComponent(path)
+            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+                files[path] = try Data(contentsOf: url)
+            }
+        }
+        return files
+    }
+
+    static func text(_ data: Data) -> String { String(decoding: data, as: UTF8.self) }
+}
