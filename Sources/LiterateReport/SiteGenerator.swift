@@ -149,12 +149,11 @@ public struct SiteGenerator {
     ) throws -> String {
         var options: RenderOptions = [.headingAnchors]
         if allowRawHTML { options.insert(.unsafe) }
-        var body = CommonMark.html(from: page.text, options: options)
-        for target in nav.map(\.page) {
-            body = body.replacingOccurrences(of: "href=\"\(target).md", with: "href=\"\(target).html")
-        }
+        var body = HTMLLinks.rewrite(CommonMark.html(from: page.text, options: options), pages: Set(nav.map(\.page)))
         let image = "<img src=\"\(Self.chartFile)\" alt=\"Roofline chart\" />"
-        body = body.replacingOccurrences(of: image, with: "<figure class=\"chart\">\(chart)</figure>")
+        if page.page == "summary" {
+            body = body.replacingOccurrences(of: image, with: "<figure class=\"chart\">\(chart)</figure>")
+        }
         let view: [String: Any] = [
             "title": page.title,
             "content": body,

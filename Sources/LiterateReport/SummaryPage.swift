@@ -11,15 +11,17 @@ struct SummaryPageBuilder {
         let total = report.totals.forward.totalFLOPs
         var rows: [[String: Any]] = []
         var stages: [[String: Any]] = []
-        for (prefix, view) in report.model.views {
+        for (viewChild, view) in report.evaluated.children {
+            guard let encoder = view.layer as? VisionEncoderView else { continue }
+            let prefix = viewChild.name
             let viewName = prefix.isEmpty ? "single view" : "\(prefix) view"
             try collectRows(view, path: prefix.isEmpty ? "" : prefix + "/", calls: 1, depth: 0, total: total, into: &rows)
-            for child in view.children {
-                let metrics = try child.layer.metrics(precision: report.precision)
-                stages.append(try stageRow("\(viewName): \(child.name) (\(child.layer.typeName))", metrics.forward, total))
+            for (child, evaluated) in view.children {
+                stages.append(try stageRow("\(viewName): \(child.name) (\(child.layer.typeName))", evaluated.metrics.forward, total))
             }
-            let viewMetrics = try view.metrics(precision: report.precision)
-            stages.append(try stageRow("**\(viewName) subtotal** (B = \(view.batch.value), \(view.imageSize.value)×\(view.imageSize.value))", viewMetrics.forward, total))
+            stages.append(try stageRow(
+                "**\(viewName) subtotal** (B = \(encoder.batch.value), \(encoder.imageSize.value)×\(encoder.imageSize.value))",
+                view.metrics.forward, total))
         }
         let totals = report.totals
         let point = try report.roofline(totals.forward)
@@ -61,11 +63,11 @@ struct SummaryPageBuilder {
         ]
     }
 
-    private func collectRows(_ layer: any Layer, path: String, calls: Int, depth: Int, total: Int, into rows: inout [[String: Any]]) throws {
-        for child in layer.children {
+    private func collectRows(_ node: EvaluatedLayer, path: String, calls: Int, depth: Int, total: Int, into rows: inout [[String: Any]]) throws {
+        for (child, evaluated) in node.children {
             let childPath = path + (path.isEmpty || path.hasSuffix("/") ? "" : ".") + child.displayName
             let childCalls = calls * child.count
-            let metrics = try child.layer.metrics(precision: report.precision)
+            let metrics = evaluated.metrics
             let pass = PassCost(
                 tensorCoreFLOPs: metrics.forward.tensorCoreFLOPs * childCalls,
                 cudaCoreFLOPs: metrics.forward.cudaCoreFLOPs * childCalls,
@@ -85,7 +87,7 @@ struct SummaryPageBuilder {
                 "bound": point.bound.rawValue,
                 "time": Format.seconds(point.timeLowerBoundSeconds),
             ])
-            try collectRows(child.layer, path: childPath, calls: childCalls, depth: depth + 1, total: total, into: &rows)
+            try collectRows(evaluated, path: childPath, calls: childCalls, depth: depth + 1, total: total, into: &rows)
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `modelmeter` root command: `report` (default), `explain`, `sweep`, `list`.
 public struct ModelMeterCommand: ParsableCommand {
@@ -6,8 +7,35 @@ public struct ModelMeterCommand: ParsableCommand {
         commandName: "modelmeter",
         abstract: "Closed-form FLOPs, bytes, memory and roofline of the DeepSeek-OCR vision stack.",
         version: "0.1.0",
-        subcommands: [ReportCommand.self],
+        subcommands: [ReportCommand.self, ExplainCommand.self, SweepCommand.self, ListCommand.self],
         defaultSubcommand: ReportCommand.self)
 
     public init() {}
+
+    /// Parses, runs, and on failure prints exactly one line on stderr (`Error: …`) and exits
+    /// non-zero: value errors exit 1, command-line syntax errors 64 (EX_USAGE) with a pointer
+    /// to `--help` instead of the full usage screen. Help and version requests print as usual.
+    public static func main() {
+        do {
+            var command = try parseAsRoot(nil)
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success { exit(withError: error) }
+            FileHandle.standardError.write(Data((errorLine(for: error) + "\n").utf8))
+            Foundation.exit(code.rawValue)
+        }
+    }
+
+    /// The one-line form of `error`: the first line of swift-argument-parser's message
+    /// (`Error: <message>`), plus its `See '… --help'` hint for syntax errors; the usage
+    /// screen in between is dropped.
+    public static func errorLine(for error: Error) -> String {
+        let lines = fullMessage(for: error, columns: 10_000)
+            .split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard let first = lines.first else { return "Error: \(error)" }
+        var line = first.hasPrefix("Error:") ? first : "Error: " + first
+        if let hint = lines.dropFirst().first(where: { $0.hasPrefix("See '") }) { line += ". " + hint }
+        return line
+    }
 }

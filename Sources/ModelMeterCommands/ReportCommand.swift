@@ -5,7 +5,7 @@ import LiterateReport
 import ModelMeter
 
 /// `modelmeter report`: regenerate the knowledge base (default), or print one report.
-struct ReportCommand: ParsableCommand {
+struct ReportCommand: TextCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Regenerate the knowledge base in --output, or print one report with --format.",
@@ -15,6 +15,7 @@ struct ReportCommand: ParsableCommand {
         """)
 
     @OptionGroup var options: WorkloadOptions
+    @OptionGroup var hardware: HardwareOptions
 
     @Option(help: "Print a single report instead of the site: json, csv, md or html.")
     var format: String?
@@ -31,40 +32,33 @@ struct ReportCommand: ParsableCommand {
     @Flag(help: "Pass raw HTML from hint docs into the HTML pages (<script> is always removed).")
     var allowRawHTML = false
 
-    func run() throws {
-        let report = try options.report()
+    /// The report for these options.
+    func report() throws -> ModelReport {
+        let workload = try options.workload()
+        let (gpu, precision) = try hardware.checked()
+        return try ModelReport(workload: workload, gpu: gpu, precision: precision)
+    }
+
+    func execute() throws -> String {
+        let wanted = try format.map { try checkedFormat($0, accepted: ["json", "csv", "md", "html"]) }
+        if let file, wanted == nil {
+            throw CommandLineError("--file \(file) needs --format (json, csv, md or html)")
+        }
+        let report = try report()
         let generator = SiteGenerator(root: URL(fileURLWithPath: root), allowRawHTML: allowRawHTML)
-        guard let format else {
+        guard let wanted else {
             let written = try generator.generate(report: report, output: URL(fileURLWithPath: output))
-            print("modelmeter: wrote \(written.count) files to \(output)/ for \(report.workload.summary) on \(report.gpu.name)")
-            return
+            return "modelmeter: wrote \(written.count) files to \(output)/ for \(report.workload.summary) on \(report.gpu.name)\n"
         }
         let text: String
-        switch format.lowercased() {
+        switch wanted {
         case "json": text = try report.json().rendered() + "\n"
         case "csv": text = try report.csv()
-        case "md", "html":
-            let wanted = format.lowercased() == "md" ? "kb/summary.md" : "html/summary.html"
-            let files = try generator.render(report: report)
-            text = files.first { $0.path == wanted }.map { String(decoding: $0.data, as: UTF8.self) } ?? ""
         default:
-            throw ModelMeterError.unknownName(kind: "format", name: format, accepted: ["json", "csv", "md", "html"])
+            let page = wanted == "md" ? "kb/summary.md" : "html/summary.html"
+            let files = try generator.render(report: report)
+            text = files.first { $0.path == page }.map { String(decoding: $0.data, as: UTF8.self) } ?? ""
         }
-        try OutputFile.write(text, to: file)
-    }
-}
-
-/// Writes a report to stdout or, atomically, to a file.
-enum OutputFile {
-    static func write(_ text: String, to path: String?) throws {
-        guard let path else {
-            FileHandle.standardOutput.write(Data(text.utf8))
-            return
-        }
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw ModelMeterError.malformedValue(what: "output file", value: path, expected: "a writable path")
-        }
+        return try OutputFile.write(text, to: file)
     }
 }

@@ -2,13 +2,27 @@ import ArgumentParser
 import DeepSeekOCR
 import ModelMeter
 
-/// Options that pick what runs and where: mode, crops, batch, attention kernel, GPU, precision.
+/// Options that pick what runs: mode, crops (or a page size), batch, attention kernel.
+///
+/// Values are checked when the workload is built (`workload()`), never in `validate()`, so a
+/// bad value ends with one `Error: …` line instead of a usage screen.
 struct WorkloadOptions: ParsableArguments {
     @Option(help: "Vendor mode: tiny, small, base, large or gundam.")
     var mode: String = "gundam"
 
-    @Option(help: "Crop grid WxH for gundam (width tiles x height tiles), e.g. 2x3.")
+    @Option(help: "Crop grid WxH for gundam (width tiles x height tiles, at most 9 crops), e.g. 2x3.")
     var crops: String?
+
+    @Option(help: ArgumentHelp(
+        "Page size WIDTHxHEIGHT in pixels (gundam): the crop grid is picked as the vendor's preprocessing does.",
+        discussion: "Pages with both sides ≤ 640 run the global view only. Conflicts with --crops."))
+    var page: String?
+
+    @Option(help: "With --page: fewest crops a page is split into (vendor MIN_CROPS).")
+    var minCrops: Int = CropGrid.defaultMinimumCrops
+
+    @Option(help: "With --page: most crops a page is split into (vendor MAX_CROPS, at most 9).")
+    var maxCrops: Int = CropGrid.defaultMaximumCrops
 
     @Option(help: "Pages processed together.")
     var batch: Int = 1
@@ -16,36 +30,73 @@ struct WorkloadOptions: ParsableArguments {
     @Option(help: "Attention kernel: sdpa (fused, default) or eager (scores materialised).")
     var attention: String = AttentionKernel.sdpa.rawValue
 
-    @Option(help: "Storage precision: bf16, fp16, fp32 or fp8.")
-    var precision: String = Precision.bf16.rawValue
-
-    @Option(help: "GPU from the catalog (see `modelmeter list gpus`).")
-    var gpu: String = GPUCatalog.defaultGPU.id
-
     /// The workload these options describe; throws a one-line error for any bad value.
     func workload() throws -> Workload {
         let mode = try VisionMode.named(mode)
-        let grid = try crops.map { try CropGrid(parsing: $0) }
+        try PageCropping.checkRange(minimumCrops: minCrops, maximumCrops: maxCrops)
+        var grid = try crops.map { try CropGrid(parsing: $0) }
+        if let page {
+            let size = try PageSize(parsing: page)
+            guard crops == nil else {
+                throw CommandLineError("--page \(page) and --crops \(crops ?? "") conflict: give one of them")
+            }
+            guard mode.cropMode else {
+                throw ModelMeterError.invalidShape(
+                    layer: "workload", what: "--page \(page)",
+                    reason: "page cropping needs crop mode (gundam); \(mode.rawValue) has a single view")
+            }
+            grid = try PageCropping.grid(
+                for: size, minimumCrops: minCrops, maximumCrops: maxCrops, cropSide: mode.imageSize)
+        }
         return try Workload(mode: mode, crops: grid, batch: batch, kernel: try kernel())
     }
 
-    func kernel() throws -> AttentionKernel {
-        guard let kernel = AttentionKernel(rawValue: attention.lowercased()) else {
-            throw ModelMeterError.unknownName(kind: "attention variant", name: attention, accepted: AttentionKernel.allCases.map(\.rawValue))
+    func kernel() throws -> AttentionKernel { try parseKernel(attention) }
+}
+
+/// Parses an attention variant name (`sdpa`, `eager`), case-insensitively.
+func parseKernel(_ text: String) throws -> AttentionKernel {
+    guard let kernel = AttentionKernel(rawValue: text.lowercased()) else {
+        throw ModelMeterError.unknownName(kind: "attention variant", name: text, accepted: AttentionKernel.allCases.map(\.rawValue))
+    }
+    return kernel
+}
+
+/// Parses a storage precision name (`bf16`, `fp16`, `fp32`, `fp8`), case-insensitively.
+func parsePrecision(_ text: String) throws -> Precision {
+    guard let value = Precision(rawValue: text.lowercased()) else {
+        throw ModelMeterError.unknownName(kind: "precision", name: text, accepted: Precision.allCases.map(\.rawValue))
+    }
+    return value
+}
+
+/// Options that pick where it runs: a catalog GPU or a spec file, and the storage precision.
+struct HardwareOptions: ParsableArguments {
+    @Option(help: "GPU from the catalog (default rtx5090; see `modelmeter list gpus`).")
+    var gpu: String?
+
+    @Option(help: "JSON file describing a GPU the catalog lacks (conflicts with --gpu).")
+    var gpuSpec: String?
+
+    @Option(help: "Storage precision: bf16, fp16, fp32 or fp8.")
+    var precision: String = Precision.bf16.rawValue
+
+    func storagePrecision() throws -> Precision { try parsePrecision(precision) }
+
+    /// The chosen GPU: `--gpu`, `--gpu-spec`, or the catalog default.
+    func selectedGPU() throws -> GPUSpec {
+        if let gpu, let gpuSpec {
+            throw CommandLineError("--gpu \(gpu) and --gpu-spec \(gpuSpec) conflict: give one of them")
         }
-        return kernel
+        if let gpuSpec { return try GPUSpecFile.load(path: gpuSpec) }
+        return try GPUCatalog.named(gpu ?? GPUCatalog.defaultGPU.id)
     }
 
-    func storagePrecision() throws -> Precision {
-        guard let value = Precision(rawValue: precision.lowercased()) else {
-            throw ModelMeterError.unknownName(kind: "precision", name: precision, accepted: Precision.allCases.map(\.rawValue))
-        }
-        return value
-    }
-
-    func gpuSpec() throws -> GPUSpec { try GPUCatalog.named(gpu) }
-
-    func report() throws -> ModelReport {
-        try ModelReport(workload: try workload(), gpu: try gpuSpec(), precision: try storagePrecision())
+    /// The GPU and precision, checked together: the GPU must have a roof at that precision.
+    func checked() throws -> (gpu: GPUSpec, precision: Precision) {
+        let precision = try storagePrecision()
+        let gpu = try selectedGPU()
+        _ = try gpu.tensorCorePeak(for: precision)
+        return (gpu, precision)
     }
 }

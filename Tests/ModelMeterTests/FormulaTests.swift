@@ -95,6 +95,24 @@ struct FormulaTests {
         #expect(try Formula.quotient(50, 16).evaluate() == 3)
     }
 
+    @Test("quotient floors, also for negative numerators or divisors", arguments: [
+        (-3, 2, -2),   // ⌊−1.5⌋ = −2 (truncation would give −1)
+        (-7, 2, -4),   // ⌊−3.5⌋ = −4
+        (7, -2, -4),   // ⌊−3.5⌋ = −4
+        (-7, -2, 3),   // ⌊3.5⌋ = 3
+        (-6, 2, -3),   // exact
+        (7, 2, 3),     // ⌊3.5⌋ = 3
+    ])
+    func floorOfNegative(numerator: Int, divisor: Int, expected: Int) throws {
+        #expect(try Formula.quotient(.constant(numerator), .constant(divisor)).evaluate() == expected)
+    }
+
+    @Test("ceil-division of a negative numerator rounds toward +∞")
+    func ceilOfNegative() throws {
+        // ⌈−3/2⌉ = ⌈−1.5⌉ = −1
+        #expect(try Formula.ceilDivision(-3, 2).evaluate() == -1)
+    }
+
     @Test("a ceil-division with a compound numerator parenthesises it")
     func ceilCompound() throws {
         let formula = Formula.ceilDivision(Symbol("H", 64) + Symbol("p", 2), Symbol("k", 3).formula)

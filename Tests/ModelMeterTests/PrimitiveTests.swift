@@ -478,17 +478,16 @@ struct SIUnitsTests {
         #expect(SIUnits.seconds(2.5) == "2.50 s")
         #expect(SIUnits.seconds(1.23e-3) == "1.23 ms")
         #expect(SIUnits.seconds(5e-9) == "5.00 ns")
-        #expect(SIUnits.seconds(250e-6) == "250.0 µs")
+        // three significant figures: ≥ 100 → no decimals, ≥ 10 → one, else two
+        #expect(SIUnits.seconds(250e-6) == "250 µs")
+        #expect(SIUnits.seconds(12.345e-3) == "12.3 ms")
         #expect(SIUnits.ratio(209.5 / 1.792) == "116.91")
     }
 
     @Test("seconds keep three significant figures, as documented (`69.2 µs`)")
     func secondsSignificantFigures() {
-        // SIUnits.seconds documents "three significant figures: `69.2 µs`, `1.23 ms`, `2.50 s`",
-        // but values in [10, 100) print with two decimals (four figures): 69.2e-6 → "69.20 µs".
-        withKnownIssue("SIUnits.seconds prints four significant figures between 10 and 100") {
-            #expect(SIUnits.seconds(69.2e-6) == "69.2 µs")
-        }
+        // 69.2e-6 s = 69.2 µs: two integer digits, so one decimal
+        #expect(SIUnits.seconds(69.2e-6) == "69.2 µs")
     }
 }
 

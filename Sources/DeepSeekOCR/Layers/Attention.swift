@@ -54,7 +54,7 @@ public struct Attention: Layer {
         self.headDim = Symbol("d", dim / heads, "head width, C/h")
         self.relativePositionInputSize = relativePositionInputSize
         self.kernel = kernel
-        let qkvWidth = Symbol("3C", 3 * dim, "fused Q, K, V width")
+        let qkvWidth = Symbol("3C", try ModelMeterError.checkedProduct(3, dim, "3·C"), "fused Q, K, V width")
         qkv = try Linear("QKV", tokens: self.batch * self.tokens, inFeatures: self.dim.formula, outFeatures: qkvWidth.formula,
                          inputNeedsGradient: inputNeedsGradient)
         proj = try Linear("output", tokens: self.batch * self.tokens, inFeatures: self.dim.formula, outFeatures: self.dim.formula)

@@ -45,14 +45,18 @@ public struct Block: Layer {
         let rows = self.batch * self.height * self.width
         norm1 = try LayerNorm("norm1 LayerNorm", rows: rows, width: self.dim.formula)
         norm2 = try LayerNorm("norm2 LayerNorm", rows: rows, width: self.dim.formula)
-        mlp = try MLPBlock(batch: batch, tokens: height * width, embeddingDim: dim, mlpDim: mlpDim)
+        mlp = try MLPBlock(
+            batch: batch, tokens: try ModelMeterError.checkedProduct(height, width, "H·W"), embeddingDim: dim, mlpDim: mlpDim)
         if windowSize > 0 {
-            let padded = (h: (height + windowSize - 1) / windowSize * windowSize,
-                          w: (width + windowSize - 1) / windowSize * windowSize)
+            // Hp = ⌈H/ws⌉·ws without forming H + ws − 1.
+            func padded(_ size: Int) throws -> Int {
+                try ModelMeterError.checkedProduct(size / windowSize + (size % windowSize > 0 ? 1 : 0), windowSize, "padded grid")
+            }
+            let padded = (h: try padded(height), w: try padded(width))
             self.windowSize = Symbol("ws", windowSize, "window side")
             paddedHeight = Symbol("Hp", padded.h, "rows padded to a multiple of ws")
             paddedWidth = Symbol("Wp", padded.w, "columns padded to a multiple of ws")
-            let windows = (padded.h / windowSize) * (padded.w / windowSize)
+            let windows = try ModelMeterError.checkedProduct(padded.h / windowSize, padded.w / windowSize, "n_win")
             windowsPerImage = Symbol("n_win", windows, "windows per image, (Hp/ws)·(Wp/ws)")
             attn = try Attention(
                 batch: try (self.batch * windowsPerImage).evaluate(), height: windowSize, width: windowSize,

@@ -34,8 +34,9 @@ public struct CLIPVisionEmbeddings: Layer {
         self.configuration = c
         self.batch = Symbol("B", batch, "images")
         self.grid = Symbol("g", patchGrid, "feature-map side from SAM")
-        self.patches = Symbol("N", patchGrid * patchGrid, "patch tokens, g²")
-        self.tokens = Symbol("S", patchGrid * patchGrid + 1, "tokens incl. class token, N + 1")
+        let patchCount = try ModelMeterError.checkedProduct(patchGrid, patchGrid, "g²")
+        self.patches = Symbol("N", patchCount, "patch tokens, g²")
+        self.tokens = Symbol("S", try ModelMeterError.checkedSum(patchCount, 1, "N + 1"), "tokens incl. class token, N + 1")
         self.dim = Symbol("C", c.hiddenSize, "hidden width")
         let positions = c.positionGrid * c.positionGrid + 1
         patchEmbedding = try Conv2d(

@@ -81,13 +81,13 @@ public struct MlpProjector: Layer {
             guard side * side == tokens else {
                 throw ModelMeterError.invalidShape(layer: name, what: "tokens", reason: "\(tokens) is not a square grid, which downsampling needs")
             }
-            let padded = (side + ratio - 1) / ratio * ratio
+            let padded = (side / ratio + (side % ratio > 0 ? 1 : 0)) * ratio
             let out = (padded / ratio) * (padded / ratio)
             let r = Symbol("r", ratio, "downsample ratio")
             let tokensOut = Symbol("T′", out, "tokens after r×r unfold")
             downsample = (tokensOut, Symbol("h", side, "token grid side"), Symbol("hp", padded, "grid padded to a multiple of r"), r)
             let rowsOut = self.batch * tokensOut
-            let hidden = Symbol("Dh", outputDim * mlpRatio, "hidden width, Dout·mlp_ratio")
+            let hidden = Symbol("Dh", try ModelMeterError.checkedProduct(outputDim, mlpRatio, "Dout·mlp_ratio"), "hidden width, Dout·mlp_ratio")
             var parts = [try Linear("layer 1", tokens: rowsOut, inFeatures: din * r * r, outFeatures: hidden.formula)] as [any Layer]
             var k = 1
             for _ in 1..<max(depth - 1, 1) {

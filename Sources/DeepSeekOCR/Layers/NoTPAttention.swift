@@ -31,7 +31,7 @@ public struct NoTPAttention: Layer {
         self.heads = Symbol("h", heads, "attention heads")
         self.headDim = Symbol("d", hiddenSize / heads, "head width, C/h")
         self.kernel = kernel
-        let qkvWidth = Symbol("3C", 3 * hiddenSize, "fused Q, K, V width")
+        let qkvWidth = Symbol("3C", try ModelMeterError.checkedProduct(3, hiddenSize, "3·C"), "fused Q, K, V width")
         let rows = self.batch * self.tokens
         qkvProj = try Linear("QKV", tokens: rows, inFeatures: dim.formula, outFeatures: qkvWidth.formula)
         outProj = try Linear("output", tokens: rows, inFeatures: dim.formula, outFeatures: dim.formula)

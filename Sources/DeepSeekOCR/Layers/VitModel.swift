@@ -18,7 +18,9 @@ public struct VitModel: Layer {
     /// - Parameter patchGrid: side of the SAM feature map (R/64).
     public init(batch: Int, patchGrid: Int, configuration: CLIPConfiguration = .large, kernel: AttentionKernel = .sdpa) throws {
         embeddings = try CLIPVisionEmbeddings(batch: batch, patchGrid: patchGrid, configuration: configuration)
-        let tokenCount = patchGrid * patchGrid + 1
+        try ModelMeterError.requirePositive(patchGrid, "patch grid", in: "VitModel")
+        let tokenCount = try ModelMeterError.checkedSum(
+            try ModelMeterError.checkedProduct(patchGrid, patchGrid, "g²"), 1, "g² + 1")
         transformer = try NoTPTransformer(batch: batch, tokens: tokenCount, configuration: configuration, kernel: kernel)
         self.batch = Symbol("B", batch, "images")
         self.grid = Symbol("g", patchGrid, "feature-map side from SAM")

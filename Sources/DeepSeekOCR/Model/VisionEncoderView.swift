@@ -6,7 +6,8 @@ public struct VisionEncoderView: Layer {
     public let typeName = "DeepseekOCRVisionView"
     public let batch: Symbol
     public let imageSize: Symbol
-    /// Side of SAM's output grid, `⌈⌈R/16⌉/4⌉` (16 at 1024, 10 at 640).
+    /// Side of SAM's output grid after two stride-2 convolutions: `G = ⌊R/16⌋`, then
+    /// `⌈⌈G/2⌉/2⌉` (16 at 1024, 10 at 640).
     public let featureGrid: Symbol
     public let samModel: ImageEncoderViT
     public let visionModel: VitModel
@@ -25,7 +26,7 @@ public struct VisionEncoderView: Layer {
         }
         visionModel = try VitModel(batch: batch, patchGrid: grid, configuration: clip, kernel: kernel)
         projector = try MlpProjector(
-            batch: batch, tokens: grid * grid, inputDim: clip.hiddenSize + sam.net3Channels, type: projectorType)
+            batch: batch, tokens: try ModelMeterError.checkedProduct(grid, grid, "g²"), inputDim: clip.hiddenSize + sam.net3Channels, type: projectorType)
         self.batch = Symbol("B", batch, "images in this view")
         self.imageSize = Symbol("R", imageSize, "image side in pixels")
         self.featureGrid = Symbol("g", grid, "feature grid side")

@@ -43,20 +43,11 @@ public struct DeepSeekOCRVision: Layer {
         let batch = Symbol("B", workload.batch, "pages")
         let width = Symbol("D", embedWidth, "decoder width")
         // Every view runs the same sam_model / vision_model / projector weights: count them once.
-        return views.enumerated().map { .child(Child($0.element.prefix, $0.element.view, ownsParameters: $0.offset == 0)) } + [
+        return views.enumerated().map {
+            .child(Child(namespace: $0.element.prefix, $0.element.view, ownsParameters: $0.offset == 0))
+        } + [
             // Newline columns and the separator are spliced in with cat/view: one copy of the sequence.
             .term(.dataMovement("token assembly", reads: batch * tokens * width, writes: batch * tokens * width)),
         ]
-    }
-
-    /// Every module instance of the vendor tree, keyed by `named_modules()` path; in crop
-    /// mode prefixed by the view (`global/sam_model.blocks.2.attn`).
-    public func moduleInstances(precision: Precision = .bf16) throws -> [ModuleInstance] {
-        var entries: [ModuleInstance] = []
-        for (prefix, view) in views {
-            let viewEntries = try view.moduleInstances(precision: precision)
-            entries += viewEntries.map { $0.prefixed(prefix.isEmpty ? "" : prefix + "/") }
-        }
-        return entries
     }
 }

@@ -9,6 +9,8 @@ public struct ModelReport: Sendable {
     public let model: DeepSeekOCRVision
     public let modules: [ModuleInstance]
     public let totals: LayerMetrics
+    /// The model evaluated once: every module's numbers, in tree form.
+    public let evaluated: EvaluatedLayer
 
     public init(workload: Workload, gpu: GPUSpec = GPUCatalog.defaultGPU, precision: Precision = .bf16) throws {
         self.workload = workload
@@ -16,8 +18,9 @@ public struct ModelReport: Sendable {
         self.precision = precision
         _ = try gpu.tensorCorePeak(for: precision)
         model = try DeepSeekOCRVision(workload: workload)
-        modules = try model.moduleInstances(precision: precision)
-        totals = try model.metrics(precision: precision)
+        evaluated = try model.evaluate(precision: precision)
+        modules = evaluated.moduleInstances()
+        totals = evaluated.metrics
     }
 
     /// Roofline placement of a forward pass on this report's GPU.

@@ -129,15 +129,25 @@ extension Formula {
             return total
         case let .quotient(numerator, denominator):
             let divisor = try denominator.evaluate()
-            guard divisor != 0 else { throw ModelMeterError.overflow(formula: symbolic) }
-            return try numerator.evaluate() / divisor
+            guard divisor != 0 else {
+                throw ModelMeterError.invalidShape(layer: "formula", what: symbolic, reason: "division by zero")
+            }
+            let value = try numerator.evaluate()
+            let (quotient, remainder) = value.quotientAndRemainder(dividingBy: divisor)
+            // Floor, not truncation: -7/2 = -4.
+            return remainder != 0 && (remainder < 0) != (divisor < 0) ? quotient - 1 : quotient
         case let .ceilDivision(numerator, denominator):
             let divisor = try denominator.evaluate()
-            guard divisor > 0 else { throw ModelMeterError.overflow(formula: symbolic) }
+            guard divisor > 0 else {
+                throw ModelMeterError.invalidShape(layer: "formula", what: symbolic, reason: "ceil-division by a non-positive number")
+            }
             let value = try numerator.evaluate()
             return value / divisor + (value % divisor > 0 ? 1 : 0)
         case let .power(base, exponent):
             let value = try base.evaluate()
+            guard exponent >= 0 else {
+                throw ModelMeterError.invalidShape(layer: "formula", what: symbolic, reason: "negative exponent")
+            }
             var total = 1
             for _ in 0..<exponent {
                 let (result, overflow) = total.multipliedReportingOverflow(by: value)

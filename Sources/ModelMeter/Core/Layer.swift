@@ -39,6 +39,9 @@ public struct Child: Sendable {
     /// False when the child reuses parameters counted elsewhere (a second view through the
     /// same encoder): its FLOPs and bytes count, its weights do not count again.
     public let ownsParameters: Bool
+    /// A namespace is not a module of its own: it prefixes its modules' paths with `name/`
+    /// (the `global/` and `local/` views of crop mode), or with nothing when `name` is empty.
+    public let isNamespace: Bool
 
     /// A single attribute child.
     public init(_ name: String, _ layer: any Layer, ownsParameters: Bool = true) {
@@ -47,6 +50,17 @@ public struct Child: Sendable {
         self.count = 1
         self.firstIndex = nil
         self.ownsParameters = ownsParameters
+        self.isNamespace = false
+    }
+
+    /// A namespace child: its modules appear under `name/…` and it is not listed itself.
+    public init(namespace name: String, _ layer: any Layer, ownsParameters: Bool = true) {
+        self.name = name
+        self.layer = layer
+        self.count = 1
+        self.firstIndex = nil
+        self.ownsParameters = ownsParameters
+        self.isNamespace = true
     }
 
     /// `count` identical list entries named `firstIndex`, `firstIndex+1`, ….
@@ -56,6 +70,7 @@ public struct Child: Sendable {
         self.count = count
         self.firstIndex = firstIndex
         self.ownsParameters = true
+        self.isNamespace = false
     }
 
     /// Every attribute name this entry expands to (one per copy).

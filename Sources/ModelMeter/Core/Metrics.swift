@@ -57,6 +57,13 @@ struct CheckedInt {
     }
 }
 
+/// A layer with its numbers and its evaluated children: the whole subtree computed once.
+public struct EvaluatedLayer: Sendable {
+    public let layer: any Layer
+    public let metrics: LayerMetrics
+    public let children: [(child: Child, evaluated: EvaluatedLayer)]
+}
+
 extension Layer {
     /// All numbers of this layer and its subtree at `precision`.
     ///
@@ -65,6 +72,11 @@ extension Layer {
     /// activationBytes = held + max(own working sets, children's peaks)
     /// ```
     public func metrics(precision: Precision = .bf16) throws -> LayerMetrics {
+        try evaluate(precision: precision).metrics
+    }
+
+    /// Evaluates the subtree bottom-up, each module once: O(modules) for the whole tree.
+    public func evaluate(precision: Precision = .bf16) throws -> EvaluatedLayer {
         let bytes = precision.bytesPerElement
         var parameters = CheckedInt("parameters of \(typeName)")
         var trainable = CheckedInt("trainable parameters of \(typeName)")
@@ -76,46 +88,51 @@ extension Layer {
         var bwdIO = CheckedInt("backward I/O of \(typeName)")
         var saved = CheckedInt("saved activations of \(typeName)")
         var peakActivation = 0
+        var evaluatedChildren: [(child: Child, evaluated: EvaluatedLayer)] = []
 
         for tensor in ownParameters {
             let count = try tensor.count()
             try parameters.add(count)
             if parametersReceiveGradients { try trainable.add(count) }
         }
-        for term in ownTerms {
-            let fwd = try term.forwardFLOPs.evaluate()
-            let bwd = try term.backwardFLOPs.evaluate()
-            switch term.unit {
-            case .tensorCore:
-                try fwdTC.add(fwd)
-                try bwdTC.add(bwd)
-            case .cudaCore:
-                try fwdCUDA.add(fwd)
-                try bwdCUDA.add(bwd)
-            case .memoryOnly:
-                break
+        for step in steps {
+            switch step {
+            case let .term(term):
+                let fwd = try term.forwardFLOPs.evaluate()
+                let bwd = try term.backwardFLOPs.evaluate()
+                switch term.unit {
+                case .tensorCore:
+                    try fwdTC.add(fwd)
+                    try bwdTC.add(bwd)
+                case .cudaCore:
+                    try fwdCUDA.add(fwd)
+                    try bwdCUDA.add(bwd)
+                case .memoryOnly:
+                    break
+                }
+                try fwdIO.add(try term.forwardTraffic.total.evaluate(), times: bytes)
+                try bwdIO.add(try term.backwardTraffic.total.evaluate(), times: bytes)
+                try saved.add(try term.savedElements.evaluate(), times: bytes)
+                var workingSet = CheckedInt("working set of \(term.name)")
+                try workingSet.add(try term.forwardTraffic.workingSet.evaluate(), times: bytes)
+                peakActivation = max(peakActivation, workingSet.value)
+            case let .child(child):
+                let evaluated = try child.layer.evaluate(precision: precision)
+                evaluatedChildren.append((child, evaluated))
+                let m = evaluated.metrics
+                if child.ownsParameters {
+                    try parameters.add(m.parameters, times: child.count)
+                    try trainable.add(m.memory.gradientBytes / bytes, times: child.count)
+                }
+                try fwdTC.add(m.forward.tensorCoreFLOPs, times: child.count)
+                try fwdCUDA.add(m.forward.cudaCoreFLOPs, times: child.count)
+                try fwdIO.add(m.forward.ioBytes, times: child.count)
+                try bwdTC.add(m.backward.tensorCoreFLOPs, times: child.count)
+                try bwdCUDA.add(m.backward.cudaCoreFLOPs, times: child.count)
+                try bwdIO.add(m.backward.ioBytes, times: child.count)
+                try saved.add(m.memory.trainingActivationBytes, times: child.count)
+                peakActivation = max(peakActivation, m.memory.activationBytes)
             }
-            try fwdIO.add(try term.forwardTraffic.total.evaluate(), times: bytes)
-            try bwdIO.add(try term.backwardTraffic.total.evaluate(), times: bytes)
-            try saved.add(try term.savedElements.evaluate(), times: bytes)
-            var workingSet = CheckedInt("working set of \(term.name)")
-            try workingSet.add(try term.forwardTraffic.workingSet.evaluate(), times: bytes)
-            peakActivation = max(peakActivation, workingSet.value)
-        }
-        for child in children {
-            let m = try child.layer.metrics(precision: precision)
-            if child.ownsParameters {
-                try parameters.add(m.parameters, times: child.count)
-                try trainable.add(m.memory.gradientBytes / bytes, times: child.count)
-            }
-            try fwdTC.add(m.forward.tensorCoreFLOPs, times: child.count)
-            try fwdCUDA.add(m.forward.cudaCoreFLOPs, times: child.count)
-            try fwdIO.add(m.forward.ioBytes, times: child.count)
-            try bwdTC.add(m.backward.tensorCoreFLOPs, times: child.count)
-            try bwdCUDA.add(m.backward.cudaCoreFLOPs, times: child.count)
-            try bwdIO.add(m.backward.ioBytes, times: child.count)
-            try saved.add(m.memory.trainingActivationBytes, times: child.count)
-            peakActivation = max(peakActivation, m.memory.activationBytes)
         }
         var activation = CheckedInt("activation memory of \(typeName)")
         try activation.add(peakActivation)
@@ -125,13 +142,14 @@ extension Layer {
         var gradientBytes = CheckedInt("gradient bytes of \(typeName)")
         try gradientBytes.add(trainable.value, times: bytes)
 
-        return LayerMetrics(
+        let metrics = LayerMetrics(
             parameters: parameters.value,
             forward: PassCost(tensorCoreFLOPs: fwdTC.value, cudaCoreFLOPs: fwdCUDA.value, ioBytes: fwdIO.value),
             backward: PassCost(tensorCoreFLOPs: bwdTC.value, cudaCoreFLOPs: bwdCUDA.value, ioBytes: bwdIO.value),
             memory: MemoryCost(
                 weightBytes: weightBytes.value, activationBytes: activation.value, kvCacheBytes: 0,
                 trainingActivationBytes: saved.value, gradientBytes: gradientBytes.value))
+        return EvaluatedLayer(layer: self, metrics: metrics, children: evaluatedChildren)
     }
 }
 

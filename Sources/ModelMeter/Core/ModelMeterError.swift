@@ -33,6 +33,20 @@ extension ModelMeterError {
         return value
     }
 
+    /// `a · b`, or `overflow` naming `what`.
+    public static func checkedProduct(_ a: Int, _ b: Int, _ what: String) throws -> Int {
+        let (value, overflow) = a.multipliedReportingOverflow(by: b)
+        if overflow { throw ModelMeterError.overflow(formula: what) }
+        return value
+    }
+
+    /// `a + b`, or `overflow` naming `what`.
+    public static func checkedSum(_ a: Int, _ b: Int, _ what: String) throws -> Int {
+        let (value, overflow) = a.addingReportingOverflow(b)
+        if overflow { throw ModelMeterError.overflow(formula: what) }
+        return value
+    }
+
     /// Throws `invalidShape` unless `divisor` divides `value` exactly.
     public static func requireDivides(
         _ divisor: Int, _ divisorName: String, _ value: Int, _ valueName: String, in layer: String

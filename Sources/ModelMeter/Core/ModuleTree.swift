@@ -12,14 +12,25 @@ public struct ModuleInstance: Sendable {
 
 extension Layer {
     /// Every descendant module with its path (`blocks.2.attn.qkv`), expanding runs into
-    /// indexed copies. Each distinct child subtree is evaluated once and re-prefixed per copy.
+    /// indexed copies.
     public func moduleInstances(precision: Precision = .bf16) throws -> [ModuleInstance] {
+        try evaluate(precision: precision).moduleInstances()
+    }
+}
+
+extension EvaluatedLayer {
+    /// Every descendant module with its path; each distinct subtree is walked once and
+    /// re-prefixed per copy.
+    public func moduleInstances() -> [ModuleInstance] {
         var entries: [ModuleInstance] = []
-        for child in children {
-            let own = try child.layer.metrics(precision: precision)
-            let below = try child.layer.moduleInstances(precision: precision)
+        for (child, evaluated) in children {
+            let below = evaluated.moduleInstances()
+            if child.isNamespace {
+                entries += below.map { $0.prefixed(child.name.isEmpty ? "" : child.name + "/") }
+                continue
+            }
             for name in child.expandedNames {
-                entries.append(ModuleInstance(path: name, layer: child.layer, metrics: own))
+                entries.append(ModuleInstance(path: name, layer: child.layer, metrics: evaluated.metrics))
                 entries += below.map { $0.prefixed(name + ".") }
             }
         }

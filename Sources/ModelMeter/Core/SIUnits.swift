@@ -20,11 +20,11 @@ public enum SIUnits {
     /// Throughput: `2.1e14` → `210.00 TFLOP/s`.
     public static func flopsPerSecond(_ value: Double) -> String { format(value, unit: "FLOP/s") }
 
-    /// Seconds with a unit that keeps three significant figures: `69.2 µs`, `1.23 ms`, `2.50 s`.
+    /// Seconds with a unit, three significant figures: `250 µs`, `69.2 µs`, `1.23 ms`, `2.50 s`.
     public static func seconds(_ value: Double) -> String {
         let (scaled, unit): (Double, String) =
             value >= 1 ? (value, "s") : value >= 1e-3 ? (value * 1e3, "ms") : value >= 1e-6 ? (value * 1e6, "µs") : (value * 1e9, "ns")
-        let digits = scaled >= 100 ? 1 : 2
+        let digits = scaled >= 100 ? 0 : scaled >= 10 ? 1 : 2
         return String(format: "%.\(digits)f %@", scaled, unit)
     }
 

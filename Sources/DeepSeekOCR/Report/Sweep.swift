@@ -1,0 +1,375 @@
+import Foundation
+import ModelMeter
+
+/// One workload point of a sweep, with the label tables and charts show for it.
+public struct SweepPoint: Sendable {
+    public let label: String
+    public let workload: Workload
+
+    public init(label: String, workload: Workload) {
+        self.label = label
+        self.workload = workload
+    }
+}
+
+/// The whole vision stack's totals at one sweep point.
+public struct SweepRow: Sendable {
+    public let label: String
+    public let workload: Workload
+    public let visionTokensPerPage: Int
+    /// Forward pass of the whole stack (all views, all pages).
+    public let forward: PassCost
+    /// Inference peak of live activations.
+    public let activationBytes: Int
+    public let weightBytes: Int
+    /// Forward time lower bound per GPU, in `SweepResult.gpus` order; nil when the GPU has no
+    /// tensor-core roof at the sweep's precision (fp8 on an A100).
+    public let timeLowerBoundSeconds: [Double?]
+}
+
+/// Evaluates the DeepSeek-OCR vision stack over a list of workload points: the data behind
+/// `modelmeter sweep` and its charts.
+///
+/// Each point costs one `DeepSeekOCRVision(workload:).metrics(precision:)`: totals are sums
+/// over terms and children × multiplicities, so no module tree is expanded. Identical
+/// workloads are evaluated once.
+public struct Sweep: Sendable {
+    /// What a sweep varies.
+    public enum Dimension: String, CaseIterable, Sendable {
+        case resolution, crops, batch
+
+        /// Axis title for charts.
+        public var axisTitle: String {
+            switch self {
+            case .resolution: return "resolution mode"
+            case .crops: return "crop grid (width tiles x height tiles)"
+            case .batch: return "pages per batch"
+            }
+        }
+    }
+
+    public let dimension: Dimension
+    public let points: [SweepPoint]
+    public let precision: Precision
+    /// GPUs whose time lower bound each row reports (the whole catalog by default).
+    public let gpus: [GPUSpec]
+
+    public init(dimension: Dimension, points: [SweepPoint], precision: Precision = .bf16, gpus: [GPUSpec] = GPUCatalog.all) {
+        self.dimension = dimension
+        self.points = points
+        self.precision = precision
+        self.gpus = gpus
+    }
+
+    /// Every point's totals, in point order.
+    public func evaluate() throws -> SweepResult {
+        var cache: [WorkloadKey: LayerMetrics] = [:]
+        var rows: [SweepRow] = []
+        rows.reserveCapacity(points.count)
+        for point in points {
+            let key = WorkloadKey(point.workload)
+            let metrics: LayerMetrics
+            if let cached = cache[key] {
+                metrics = cached
+            } else {
+                metrics = try DeepSeekOCRVision(workload: point.workload).metrics(precision: precision)
+                cache[key] = metrics
+            }
+            let times = gpus.map { gpu in
+                (try? RooflinePoint(cost: metrics.forward, gpu: gpu, precision: precision))?.timeLowerBoundSeconds
+            }
+            rows.append(SweepRow(
+                label: point.label, workload: point.workload, visionTokensPerPage: point.workload.visionTokensPerPage,
+                forward: metrics.forward, activationBytes: metrics.memory.activationBytes,
+                weightBytes: metrics.memory.weightBytes, timeLowerBoundSeconds: times))
+        }
+        return SweepResult(dimension: dimension, precision: precision, gpus: gpus, rows: rows)
+    }
+
+    /// What makes two workloads cost the same.
+    private struct WorkloadKey: Hashable {
+        let mode: VisionMode
+        let crops: CropGrid?
+        let batch: Int
+        let kernel: AttentionKernel
+        let projector: String
+
+        init(_ workload: Workload) {
+            mode = workload.mode
+            crops = workload.hasLocalView ? workload.crops : nil
+            batch = workload.batch
+            kernel = workload.kernel
+            projector = "\(workload.projectorType)"
+        }
+    }
+}
+
+// MARK: - Points
+
+extension Sweep {
+    /// Default batch sizes: 1, 2, 4, 8, 16 pages.
+    public static let defaultBatches = [1, 2, 4, 8, 16]
+
+    /// Default crop grids: every `i×j` with `1 ≤ i, j ≤ 3`, by crop count then width
+    /// (`1x1 1x2 2x1 1x3 3x1 2x2 2x3 3x2 3x3`).
+    public static func defaultGrids() throws -> [CropGrid] {
+        var grids: [CropGrid] = []
+        for height in 1...3 {
+            for width in 1...3 { grids.append(try CropGrid(widthTiles: width, heightTiles: height)) }
+        }
+        return grids.sorted { ($0.count, $0.widthTiles) < ($1.count, $1.widthTiles) }
+    }
+
+    /// One point per mode, keeping `base`'s crops (crop mode only), batch, kernel and projector.
+    public static func resolutionPoints(_ modes: [VisionMode] = VisionMode.allCases, base: Workload) throws -> [SweepPoint] {
+        try modes.map { mode in
+            let workload = try Workload(
+                mode: mode, crops: mode.cropMode ? base.crops : nil, batch: base.batch, kernel: base.kernel,
+                projectorType: base.projectorType)
+            let label = workload.hasLocalView ? "\(mode.rawValue) \(workload.crops?.description ?? "")" : mode.rawValue
+            return SweepPoint(label: label, workload: workload)
+        }
+    }
+
+    /// One Gundam point per crop grid.
+    public static func cropPoints(_ grids: [CropGrid], base: Workload) throws -> [SweepPoint] {
+        try grids.map { grid in
+            SweepPoint(label: grid.description, workload: try Workload(
+                mode: .gundam, crops: grid, batch: base.batch, kernel: base.kernel, projectorType: base.projectorType))
+        }
+    }
+
+    /// One Gundam point per page size, with the grid the vendor's preprocessing picks
+    /// (`PageCropping.grid(for:)`); labelled `1654x2339 (2x3)`.
+    public static func pagePoints(
+        _ pages: [PageSize], minimumCrops: Int = CropGrid.defaultMinimumCrops,
+        maximumCrops: Int = CropGrid.defaultMaximumCrops, base: Workload
+    ) throws -> [SweepPoint] {
+        try pages.map { page in
+            let grid = try PageCropping.grid(
+                for: page, minimumCrops: minimumCrops, maximumCrops: maximumCrops, cropSide: VisionMode.gundam.imageSize)
+            return SweepPoint(label: "\(page) (\(grid))", workload: try Workload(
+                mode: .gundam, crops: grid, batch: base.batch, kernel: base.kernel, projectorType: base.projectorType))
+        }
+    }
+
+    /// One point per batch size, keeping `base`'s mode, crops, kernel and projector.
+    public static func batchPoints(_ batches: [Int], base: Workload) throws -> [SweepPoint] {
+        try batches.map { batch in
+            SweepPoint(label: "batch \(batch)", workload: try Workload(
+                mode: base.mode, crops: base.mode.cropMode ? base.crops : nil, batch: batch, kernel: base.kernel,
+                projectorType: base.projectorType))
+        }
+    }
+}
+
+// MARK: - Tables
+
+/// A sweep's rows with the GPUs and precision they were priced for.
+public struct SweepResult: Sendable {
+    public let dimension: Sweep.Dimension
+    public let precision: Precision
+    public let gpus: [GPUSpec]
+    public let rows: [SweepRow]
+
+    /// CSV (RFC 4180 quoting), one row per point; empty time cells where a GPU lacks the precision.
+    public func csv() -> String {
+        var header = [
+            "label", "mode", "crops", "batch", "vision_tokens_per_page", "forward_tensor_core_flops",
+            "forward_cuda_core_flops", "forward_io_bytes", "activation_bytes", "weight_bytes",
+        ]
+        header += gpus.map { "time_lower_bound_seconds_\($0.id)" }
+        var lines = [header.map(ModelReport.csvField).joined(separator: ",")]
+        for row in rows {
+            var fields = [
+                row.label, row.workload.mode.rawValue, row.cropsText, "\(row.workload.batch)", "\(row.visionTokensPerPage)",
+                "\(row.forward.tensorCoreFLOPs)", "\(row.forward.cudaCoreFLOPs)", "\(row.forward.ioBytes)",
+                "\(row.activationBytes)", "\(row.weightBytes)",
+            ]
+            fields += row.timeLowerBoundSeconds.map { $0.map { "\($0)" } ?? "" }
+            lines.append(fields.map(ModelReport.csvField).joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The same table as a JSON document.
+    public func json() -> JSONValue {
+        .object([
+            ("tool", .string("modelmeter")),
+            ("sweep", .string(dimension.rawValue)),
+            ("precision", .string(precision.rawValue)),
+            ("gpus", .array(gpus.map { .string($0.id) })),
+            ("units", .string("FLOP and bytes are exact integers for the whole stack (all views, all pages); seconds are forward lower bounds")),
+            ("points", .array(rows.map { row in
+                .object([
+                    ("label", .string(row.label)),
+                    ("mode", .string(row.workload.mode.rawValue)),
+                    ("crops", row.cropsText.isEmpty ? .null : .string(row.cropsText)),
+                    ("batch", .int(row.workload.batch)),
+                    ("visionTokensPerPage", .int(row.visionTokensPerPage)),
+                    ("forwardTensorCoreFLOPs", .int(row.forward.tensorCoreFLOPs)),
+                    ("forwardCUDACoreFLOPs", .int(row.forward.cudaCoreFLOPs)),
+                    ("forwardIOBytes", .int(row.forward.ioBytes)),
+                    ("activationBytes", .int(row.activationBytes)),
+                    ("weightBytes", .int(row.weightBytes)),
+                    ("timeLowerBoundSeconds", .object(zip(gpus, row.timeLowerBoundSeconds).map { gpu, time in
+                        (gpu.id, time.map(JSONValue.double) ?? .null)
+                    })),
+                ])
+            })),
+        ])
+    }
+}
+
+extension SweepRow {
+    /// `2x3` when local crops run, empty otherwise.
+    var cropsText: String { workload.hasLocalView ? (workload.crops?.description ?? "") : "" }
+}
+
+// MARK: - Charts
+
+/// A standalone SVG line chart of one sweep quantity: categorical x (one tick per point),
+/// linear y from 0, one line per series, axis titles and a legend.
+public struct SweepChart: Sendable {
+    public struct Series: Sendable {
+        public let name: String
+        public let values: [Double?]
+    }
+
+    /// File name, e.g. `sweep-batch-flops.svg`.
+    public let fileName: String
+    public let title: String
+    public let xTitle: String
+    public let yTitle: String
+    public let labels: [String]
+    public let series: [Series]
+    /// Formats a y tick value (`1.5 TFLOP`, `2.00 ms`).
+    let format: @Sendable (Double) -> String
+
+    static let palette = ["#1f4e8c", "#c05621", "#2f855a", "#b83280", "#6b46c1", "#2c7a7b", "#975a16", "#4a5568"]
+    private static let width = 820.0, height = 480.0
+    private static let left = 96.0, right = 200.0, top = 48.0, bottom = 110.0
+
+    /// The SVG text; the same data always gives the same bytes.
+    public func svg() -> String {
+        typealias C = SweepChart
+        let plotWidth = C.width - C.left - C.right
+        let plotHeight = C.height - C.top - C.bottom
+        let maximum = series.flatMap { $0.values.compactMap { $0 } }.filter(\.isFinite).max() ?? 0
+        let (step, top) = C.niceScale(maximum)
+        let count = max(labels.count, 1)
+        func x(_ index: Int) -> Double { C.left + (Double(index) + 0.5) * plotWidth / Double(count) }
+        func y(_ value: Double) -> Double { C.top + plotHeight - value / top * plotHeight }
+
+        var s = """
+        <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(Int(C.width)) \(Int(C.height))" width="\(Int(C.width))" height="\(Int(C.height))" role="img" aria-label="\(C.escape(title))" font-family="Helvetica, Arial, sans-serif" font-size="12">
+        <rect x="0" y="0" width="\(Int(C.width))" height="\(Int(C.height))" fill="#ffffff"/>
+        <text x="\(C.f(C.left))" y="26" font-size="15" font-weight="bold" fill="#1f2933">\(C.escape(title))</text>
+
+        """
+        // Horizontal grid lines and y ticks.
+        var tick = 0.0
+        while tick <= top * (1 + 1e-9) {
+            let py = y(tick)
+            s += "<line x1=\"\(C.f(C.left))\" y1=\"\(C.f(py))\" x2=\"\(C.f(C.left + plotWidth))\" y2=\"\(C.f(py))\" stroke=\"#e4e7eb\"/>\n"
+            s += "<text x=\"\(C.f(C.left - 8))\" y=\"\(C.f(py + 4))\" text-anchor=\"end\" fill=\"#52606d\">\(C.escape(format(tick)))</text>\n"
+            tick += step
+        }
+        // X ticks: every point up to 24 points, then every k-th.
+        let every = max(1, Int((Double(labels.count) / 24).rounded(.up)))
+        for (index, label) in labels.enumerated() where index % every == 0 {
+            let px = x(index)
+            let ly = C.top + plotHeight + 14
+            s += "<line x1=\"\(C.f(px))\" y1=\"\(C.f(C.top + plotHeight))\" x2=\"\(C.f(px))\" y2=\"\(C.f(C.top + plotHeight + 5))\" stroke=\"#9aa5b1\"/>\n"
+            s += "<text x=\"\(C.f(px))\" y=\"\(C.f(ly))\" text-anchor=\"end\" fill=\"#52606d\" transform=\"rotate(-35 \(C.f(px)) \(C.f(ly)))\">\(C.escape(label))</text>\n"
+        }
+        s += "<rect x=\"\(C.f(C.left))\" y=\"\(C.f(C.top))\" width=\"\(C.f(plotWidth))\" height=\"\(C.f(plotHeight))\" fill=\"none\" stroke=\"#9aa5b1\"/>\n"
+        s += "<text x=\"\(C.f(C.left + plotWidth / 2))\" y=\"\(C.f(C.height - 12))\" text-anchor=\"middle\" fill=\"#1f2933\">\(C.escape(xTitle))</text>\n"
+        let yMid = C.top + plotHeight / 2
+        s += "<text x=\"18\" y=\"\(C.f(yMid))\" text-anchor=\"middle\" fill=\"#1f2933\" transform=\"rotate(-90 18 \(C.f(yMid)))\">\(C.escape(yTitle))</text>\n"
+
+        // Series: polylines broken at missing values, markers when points are few.
+        let markers = labels.count <= 60
+        for (index, line) in series.enumerated() {
+            let color = C.palette[index % C.palette.count]
+            var segments: [[String]] = [[]]
+            for (point, value) in line.values.enumerated() {
+                guard let value, value.isFinite else {
+                    if !(segments.last?.isEmpty ?? true) { segments.append([]) }
+                    continue
+                }
+                segments[segments.count - 1].append("\(C.f(x(point))),\(C.f(y(value)))")
+                if markers {
+                    s += "<circle cx=\"\(C.f(x(point)))\" cy=\"\(C.f(y(value)))\" r=\"3.5\" fill=\"\(color)\"><title>\(C.escape(line.name)) at \(C.escape(labels[point])): \(C.escape(format(value)))</title></circle>\n"
+                }
+            }
+            for segment in segments where segment.count > 1 {
+                s += "<polyline points=\"\(segment.joined(separator: " "))\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"/>\n"
+            }
+            // Legend entry in the right margin.
+            let ly = C.top + 14 + Double(index) * 20
+            let lx = C.left + plotWidth + 16
+            s += "<line x1=\"\(C.f(lx))\" y1=\"\(C.f(ly - 4))\" x2=\"\(C.f(lx + 22))\" y2=\"\(C.f(ly - 4))\" stroke=\"\(color)\" stroke-width=\"2.5\"/>\n"
+            s += "<text x=\"\(C.f(lx + 28))\" y=\"\(C.f(ly))\" fill=\"#1f2933\">\(C.escape(line.name))</text>\n"
+        }
+        s += "</svg>\n"
+        return s
+    }
+
+    /// A step of 1, 2, 2.5 or 5 × 10ⁿ giving about five intervals, and the axis top (a step multiple ≥ maximum).
+    static func niceScale(_ maximum: Double) -> (step: Double, top: Double) {
+        guard maximum > 0, maximum.isFinite else { return (1, 1) }
+        let raw = maximum / 5
+        let magnitude = pow(10, floor(log10(raw)))
+        let residual = raw / magnitude
+        let nice: Double = residual <= 1 ? 1 : residual <= 2 ? 2 : residual <= 2.5 ? 2.5 : residual <= 5 ? 5 : 10
+        let step = nice * magnitude
+        return (step, (maximum / step).rounded(.up) * step)
+    }
+
+    static func f(_ value: Double) -> String { String(format: "%.1f", value) }
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+}
+
+extension SweepResult {
+    /// The four sweep charts: forward FLOPs (tensor core vs CUDA core), forward I/O bytes,
+    /// activation memory, and the forward time lower bound on every GPU.
+    /// File names are `sweep-<dimension>-<quantity>.svg`.
+    public func charts() -> [SweepChart] {
+        let labels = rows.map(\.label)
+        let prefix = "sweep-\(dimension.rawValue)"
+        let xTitle = dimension.axisTitle
+        let scope = "DeepSeek-OCR vision stack, \(precision.rawValue), by \(dimension.rawValue)"
+        return [
+            SweepChart(
+                fileName: "\(prefix)-flops.svg", title: "Forward FLOPs: tensor core vs CUDA core (\(scope))",
+                xTitle: xTitle, yTitle: "forward FLOP", labels: labels,
+                series: [
+                    .init(name: "tensor core", values: rows.map { Double($0.forward.tensorCoreFLOPs) }),
+                    .init(name: "CUDA core", values: rows.map { Double($0.forward.cudaCoreFLOPs) }),
+                ],
+                format: { SIUnits.format($0, unit: "FLOP", digits: 1) }),
+            SweepChart(
+                fileName: "\(prefix)-io-bytes.svg", title: "Forward I/O bytes (\(scope))",
+                xTitle: xTitle, yTitle: "DRAM bytes moved (forward)", labels: labels,
+                series: [.init(name: "forward I/O", values: rows.map { Double($0.forward.ioBytes) })],
+                format: { SIUnits.format($0, unit: "B", digits: 1) }),
+            SweepChart(
+                fileName: "\(prefix)-activation-memory.svg", title: "Peak activation memory (\(scope))",
+                xTitle: xTitle, yTitle: "inference activation bytes", labels: labels,
+                series: [.init(name: "activations", values: rows.map { Double($0.activationBytes) })],
+                format: { SIUnits.format($0, unit: "B", digits: 1) }),
+            SweepChart(
+                fileName: "\(prefix)-time-lower-bound.svg", title: "Forward time lower bound per GPU (\(scope))",
+                xTitle: xTitle, yTitle: "seconds (roofline lower bound)", labels: labels,
+                series: gpus.enumerated().map { index, gpu in
+                    .init(name: gpu.id, values: rows.map { $0.timeLowerBoundSeconds[index] })
+                },
+                format: { $0 == 0 ? "0" : SIUnits.seconds($0) }),
+        ]
+    }
+}

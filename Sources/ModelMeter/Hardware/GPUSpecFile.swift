@@ -1,0 +1,214 @@
+import Foundation
+
+/// Why a GPU spec file was rejected: one line naming the file, the field and the problem.
+public struct GPUSpecFileError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The file as the user named it.
+    public let file: String
+    /// Dotted path of the field at fault (`tensorCorePeaks.bf16.teraFLOPS`), nil for the whole file.
+    public let field: String?
+    public let problem: String
+
+    public init(file: String, field: String? = nil, _ problem: String) {
+        self.file = file
+        self.field = field
+        self.problem = problem
+    }
+
+    public var description: String {
+        if let field { return "GPU spec file \(file): field '\(field)': \(problem)" }
+        return "GPU spec file \(file): \(problem)"
+    }
+}
+
+/// Reads a GPU the catalog lacks from a JSON file (`modelmeter … --gpu-spec FILE.json`).
+///
+/// The shape mirrors `GPUSpec` (every field required unless marked optional):
+/// ```json
+/// {
+///   "id": "rtx6000-ada",
+///   "name": "NVIDIA RTX 6000 Ada Generation",
+///   "architecture": "Ada AD102",
+///   "tensorCorePeaks": {
+///     "bf16": { "teraFLOPS": 364.2, "precision": "BF16", "accumulate": "FP32" },
+///     "fp8":  { "teraFLOPS": 728.5, "precision": "FP8", "accumulate": "FP32", "sparsity": "dense" }
+///   },
+///   "cudaCorePeak": { "teraFLOPS": 91.1, "precision": "FP32", "accumulate": "FP32" },
+///   "memoryBandwidthGBps": 960,
+///   "memoryGB": 48,
+///   "source": "NVIDIA RTX 6000 Ada datasheet"
+/// }
+/// ```
+/// - `tensorCorePeaks` keys are precisions (`bf16`, `fp16`, `fp8`; `fp32` matmuls use
+///   `cudaCorePeak`); a missing key means the GPU has no such tensor-core mode.
+/// - `teraFLOPS` are dense figures (1e12 FLOP/s); `sparsity` is optional and must be `"dense"`.
+/// - `memoryBandwidthGBps` is in 1e9 B/s, `memoryGB` in 1e9 B; every figure must be positive.
+/// - Unknown fields are rejected, so a misspelt field is never silently ignored.
+public enum GPUSpecFile {
+    static let topLevelFields = [
+        "id", "name", "architecture", "tensorCorePeaks", "cudaCorePeak", "memoryBandwidthGBps", "memoryGB", "source",
+    ]
+    static let peakFields = ["teraFLOPS", "precision", "accumulate", "sparsity"]
+
+    /// Reads, decodes and validates the spec at `path`.
+    public static func load(path: String) throws -> GPUSpec {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw GPUSpecFileError(file: path, "cannot read the file: it does not exist")
+        }
+        guard !isDirectory.boolValue else {
+            throw GPUSpecFileError(file: path, "cannot read the file: it is a folder")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw GPUSpecFileError(file: path, "cannot read the file: permission denied or unreadable")
+        }
+        return try decode(data, file: path)
+    }
+
+    /// Decodes and validates a spec; `file` names the source in errors.
+    public static func decode(_ data: Data, file: String) throws -> GPUSpec {
+        let document: Document
+        do {
+            document = try JSONDecoder().decode(Document.self, from: data)
+        } catch let error as GPUSpecFileError {
+            throw GPUSpecFileError(file: file, field: error.field, error.problem)
+        } catch let error as DecodingError {
+            throw describe(error, file: file)
+        } catch {
+            throw GPUSpecFileError(file: file, "is not valid JSON")
+        }
+        let spec = document.spec
+        try check(spec, file: file)
+        do {
+            try spec.validate()
+        } catch {
+            throw GPUSpecFileError(file: file, "\(error)")
+        }
+        return spec
+    }
+
+    /// Field-by-field checks with the field's path, before `GPUSpec.validate()`'s catch-all.
+    private static func check(_ spec: GPUSpec, file: String) throws {
+        func positive(_ value: Double, _ field: String) throws {
+            guard value.isFinite, value > 0 else {
+                throw GPUSpecFileError(file: file, field: field, "\(value) is not a positive number")
+            }
+        }
+        func nonEmpty(_ value: String, _ field: String) throws {
+            guard !value.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw GPUSpecFileError(file: file, field: field, "is empty")
+            }
+        }
+        try nonEmpty(spec.id, "id")
+        try nonEmpty(spec.name, "name")
+        guard !spec.tensorCorePeaks.isEmpty else {
+            throw GPUSpecFileError(file: file, field: "tensorCorePeaks", "is empty; give at least one precision, e.g. \"bf16\"")
+        }
+        let accepted = Precision.allCases.map(\.rawValue)
+        for (key, peak) in spec.tensorCorePeaks.sorted(by: { $0.key < $1.key }) {
+            guard accepted.contains(key) else {
+                throw GPUSpecFileError(
+                    file: file, field: "tensorCorePeaks.\(key)",
+                    "unknown precision '\(key)'; accepted: \(accepted.joined(separator: ", "))")
+            }
+            try positive(peak.teraFLOPS, "tensorCorePeaks.\(key).teraFLOPS")
+            guard peak.sparsity == "dense" else {
+                throw GPUSpecFileError(
+                    file: file, field: "tensorCorePeaks.\(key).sparsity",
+                    "'\(peak.sparsity)' is not accepted; accepted: dense (sparse figures overstate a dense model)")
+            }
+        }
+        try positive(spec.cudaCorePeak.teraFLOPS, "cudaCorePeak.teraFLOPS")
+        guard spec.cudaCorePeak.sparsity == "dense" else {
+            throw GPUSpecFileError(
+                file: file, field: "cudaCorePeak.sparsity", "'\(spec.cudaCorePeak.sparsity)' is not accepted; accepted: dense")
+        }
+        try positive(spec.memoryBandwidthGBps, "memoryBandwidthGBps")
+        try positive(spec.memoryGB, "memoryGB")
+    }
+
+    private static func path(_ codingPath: [any CodingKey], _ last: (any CodingKey)? = nil) -> String {
+        (codingPath + (last.map { [$0] } ?? [])).map(\.stringValue).joined(separator: ".")
+    }
+
+    private static func describe(_ error: DecodingError, file: String) -> GPUSpecFileError {
+        switch error {
+        case let .keyNotFound(key, context):
+            return GPUSpecFileError(file: file, field: path(context.codingPath, key), "is missing")
+        case let .typeMismatch(type, context):
+            if context.codingPath.isEmpty {
+                return GPUSpecFileError(file: file, "expected a JSON object at the top level")
+            }
+            return GPUSpecFileError(file: file, field: path(context.codingPath), "expected \(noun(type))")
+        case let .valueNotFound(type, context):
+            return GPUSpecFileError(file: file, field: path(context.codingPath), "is null; expected \(noun(type))")
+        case let .dataCorrupted(context):
+            if context.codingPath.isEmpty {
+                return GPUSpecFileError(file: file, "is not valid JSON")
+            }
+            return GPUSpecFileError(file: file, field: path(context.codingPath), "expected a finite number")
+        @unknown default:
+            return GPUSpecFileError(file: file, "is not a valid GPU spec")
+        }
+    }
+
+    private static func noun(_ type: Any.Type) -> String {
+        if type == Double.self { return "a number" }
+        if type == String.self { return "a string" }
+        return "an object"
+    }
+
+    // MARK: - Decoding
+
+    struct Key: CodingKey {
+        let stringValue: String
+        var intValue: Int? { nil }
+        init(_ string: String) { stringValue = string }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { return nil }
+    }
+
+    /// Rejects keys outside `accepted`, naming the first one found (in sorted order).
+    static func rejectUnknownKeys(_ container: KeyedDecodingContainer<Key>, accepted: [String]) throws {
+        if let unknown = container.allKeys.map(\.stringValue).sorted().first(where: { !accepted.contains($0) }) {
+            let prefix = container.codingPath.map(\.stringValue).joined(separator: ".")
+            throw GPUSpecFileError(
+                file: "", field: prefix.isEmpty ? unknown : prefix + "." + unknown,
+                "unknown field; accepted: \(accepted.joined(separator: ", "))")
+        }
+    }
+
+    struct Peak: Decodable {
+        let value: PeakThroughput
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: Key.self)
+            try GPUSpecFile.rejectUnknownKeys(container, accepted: GPUSpecFile.peakFields)
+            value = PeakThroughput(
+                try container.decode(Double.self, forKey: Key("teraFLOPS")),
+                precision: try container.decode(String.self, forKey: Key("precision")),
+                accumulate: try container.decode(String.self, forKey: Key("accumulate")),
+                sparsity: try container.decodeIfPresent(String.self, forKey: Key("sparsity")) ?? "dense")
+        }
+    }
+
+    struct Document: Decodable {
+        let spec: GPUSpec
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: Key.self)
+            try GPUSpecFile.rejectUnknownKeys(container, accepted: GPUSpecFile.topLevelFields)
+            // Decoded in the documented order, so the first problem reported is the first in the file's shape.
+            let id = try container.decode(String.self, forKey: Key("id"))
+            let name = try container.decode(String.self, forKey: Key("name"))
+            let architecture = try container.decode(String.self, forKey: Key("architecture"))
+            let peaks = try container.decode([String: Peak].self, forKey: Key("tensorCorePeaks"))
+            let cudaCorePeak = try container.decode(Peak.self, forKey: Key("cudaCorePeak")).value
+            let bandwidth = try container.decode(Double.self, forKey: Key("memoryBandwidthGBps"))
+            let memory = try container.decode(Double.self, forKey: Key("memoryGB"))
+            spec = GPUSpec(
+                id: id, name: name, architecture: architecture, tensorCorePeaks: peaks.mapValues(\.value),
+                cudaCorePeak: cudaCorePeak, memoryBandwidthGBps: bandwidth, memoryGB: memory,
+                source: try container.decode(String.self, forKey: Key("source")))
+        }
+    }
+}

@@ -1,0 +1,33 @@
+import ArgumentParser
+import DeepSeekOCR
+import ModelMeter
+
+/// `modelmeter explain <Layer>`: one layer's cost table with every formula, substituted and evaluated.
+struct ExplainCommand: TextCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explain",
+        abstract: "Show one layer's cost rows: formula, substituted values and totals, memory and roofline.",
+        discussion: """
+        Builds the layer with DeepSeek-OCR's shapes; override them with --set key=value. Keys:
+        \(LayerCatalog.recipes.map { "\($0.name): \($0.acceptedKeys.joined(separator: ", "))" }.joined(separator: "\n"))
+        """)
+
+    @Argument(help: "Layer type, one of the 13 vendor classes (see `modelmeter list layers`).")
+    var layer: String
+
+    @Option(name: .customLong("set"), help: "Override a constructor parameter, key=value (repeatable), e.g. --set heads=16.")
+    var settings: [String] = []
+
+    @Option(help: "Output format: text or json.")
+    var format: String = "text"
+
+    @OptionGroup var hardware: HardwareOptions
+
+    func execute() throws -> String {
+        let format = try checkedFormat(format, accepted: ["text", "json"])
+        let recipe = try LayerCatalog.recipe(named: layer)
+        let (gpu, precision) = try hardware.checked()
+        let explanation = try LayerExplanation(recipe: recipe, settings: settings, gpu: gpu, precision: precision)
+        return format == "json" ? explanation.json.rendered() + "\n" : explanation.text
+    }
+}

@@ -1,0 +1,136 @@
+import ArgumentParser
+import DeepSeekOCR
+import Foundation
+import ModelMeter
+
+/// `modelmeter sweep`: the whole vision stack over a list of workload points, as CSV or JSON,
+/// with optional SVG charts.
+struct SweepCommand: TextCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sweep",
+        abstract: "Evaluate the whole vision stack over resolutions, crop grids or batch sizes.",
+        discussion: """
+        Per point: vision tokens per page, forward tensor-core and CUDA-core FLOPs, forward I/O bytes, \
+        peak activation bytes, weight bytes, and the forward time lower bound on every catalog GPU \
+        (plus the --gpu-spec GPU; --gpu keeps only that GPU). The swept quantity replaces --mode, \
+        --crops/--page or --batch; the other workload options set the remaining ones.
+        Defaults: resolution = the five modes; crops = every grid up to 3x3; batch = 1,2,4,8,16.
+        --points N (benchmark) evaluates N distinct Gundam points and prints the time taken.
+        """)
+
+    @Option(help: "What to vary: resolution, crops or batch.")
+    var over: String
+
+    @Option(help: "Comma-separated values: modes (resolution), WxH grids (crops) or batch sizes (batch).")
+    var values: [String] = []
+
+    @Option(help: "With --over crops: comma-separated page sizes WIDTHxHEIGHT; each gets the vendor's grid.")
+    var pages: [String] = []
+
+    @Option(help: "Table format: csv or json.")
+    var format: String = "csv"
+
+    @Option(help: "Write SVG charts (FLOPs, I/O bytes, activation memory, time per GPU) to this folder.")
+    var chartDir: String?
+
+    @Option(help: "Write the table to this file instead of stdout.")
+    var file: String?
+
+    @Option(help: ArgumentHelp("Benchmark: evaluate this many distinct points and print the time taken.", visibility: .hidden))
+    var points: Int?
+
+    @OptionGroup var options: WorkloadOptions
+
+    @Option(help: "Keep only this catalog GPU in the time columns (default: every catalog GPU).")
+    var gpu: String?
+
+    @Option(help: "JSON file describing a GPU the catalog lacks; added to the time columns.")
+    var gpuSpec: String?
+
+    @Option(help: "Storage precision: bf16, fp16, fp32 or fp8.")
+    var precision: String = Precision.bf16.rawValue
+
+    func execute() throws -> String {
+        let format = try checkedFormat(format, accepted: ["csv", "json"])
+        guard let dimension = Sweep.Dimension(rawValue: over.lowercased()) else {
+            throw ModelMeterError.unknownName(kind: "sweep dimension", name: over, accepted: Sweep.Dimension.allCases.map(\.rawValue))
+        }
+        let precision = try parsePrecision(precision)
+        var gpus = try gpu.map { [try GPUCatalog.named($0)] } ?? GPUCatalog.all
+        if let gpuSpec { gpus.append(try GPUSpecFile.load(path: gpuSpec)) }
+        if let gpu {
+            _ = try GPUCatalog.named(gpu).tensorCorePeak(for: precision)
+        }
+        let base = try options.workload()
+        if let points { return try benchmark(points: points, base: base, precision: precision, gpus: gpus) }
+
+        let sweep = Sweep(dimension: dimension, points: try sweepPoints(dimension, base: base), precision: precision, gpus: gpus)
+        let result = try sweep.evaluate()
+        if let chartDir {
+            try OutputFile.writeAll(result.charts().map { (name: $0.fileName, text: $0.svg()) }, to: chartDir)
+        }
+        let text = format == "json" ? result.json().rendered() + "\n" : result.csv()
+        return try OutputFile.write(text, to: file)
+    }
+
+    /// `["1,2", "4"]` → `["1", "2", "4"]`.
+    private static func split(_ values: [String]) -> [String] {
+        values.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+    }
+
+    private func sweepPoints(_ dimension: Sweep.Dimension, base: Workload) throws -> [SweepPoint] {
+        let values = Self.split(values)
+        let pages = Self.split(pages)
+        if !pages.isEmpty && dimension != .crops {
+            throw CommandLineError("--pages applies to --over crops, not --over \(dimension.rawValue)")
+        }
+        switch dimension {
+        case .resolution:
+            let modes = try values.isEmpty ? VisionMode.allCases : values.map(VisionMode.named)
+            return try Sweep.resolutionPoints(modes, base: base)
+        case .crops:
+            guard base.mode.cropMode else {
+                throw ModelMeterError.invalidShape(
+                    layer: "sweep", what: "--mode \(base.mode.rawValue)",
+                    reason: "a crop sweep needs crop mode (gundam); \(base.mode.rawValue) has a single view")
+            }
+            if !pages.isEmpty {
+                guard values.isEmpty else { throw CommandLineError("--values and --pages conflict: give grids or pages") }
+                return try Sweep.pagePoints(
+                    try pages.map(PageSize.init(parsing:)), minimumCrops: options.minCrops, maximumCrops: options.maxCrops,
+                    base: base)
+            }
+            let grids = try values.isEmpty ? Sweep.defaultGrids() : values.map(CropGrid.init(parsing:))
+            return try Sweep.cropPoints(grids, base: base)
+        case .batch:
+            let batches = try values.isEmpty ? Sweep.defaultBatches : values.map { text in
+                guard let batch = Int(text) else {
+                    throw ModelMeterError.malformedValue(what: "batch size", value: text, expected: "a whole number")
+                }
+                return batch
+            }
+            return try Sweep.batchPoints(batches, base: base)
+        }
+    }
+
+    /// Evaluates `count` distinct Gundam points (grids 1x1…3x3 in turn, batch growing every
+    /// nine points) and reports the wall time of `Sweep.evaluate()`.
+    private func benchmark(points count: Int, base: Workload, precision: Precision, gpus: [GPUSpec]) throws -> String {
+        guard count >= 1 else {
+            throw ModelMeterError.invalidShape(layer: "sweep", what: "--points", reason: "\(count) is not positive")
+        }
+        let grids = try Sweep.defaultGrids()
+        let points = try (0..<count).map { index in
+            SweepPoint(label: "\(index)", workload: try Workload(
+                mode: .gundam, crops: grids[index % grids.count], batch: index / grids.count + 1, kernel: base.kernel))
+        }
+        let clock = ContinuousClock()
+        var result: SweepResult?
+        let elapsed = try clock.measure {
+            result = try Sweep(dimension: .crops, points: points, precision: precision, gpus: gpus).evaluate()
+        }
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let rows = result?.rows.count ?? 0
+        return String(format: "evaluated %d points in %.3f s (%.1f µs per point)\n", rows, seconds, seconds / Double(max(rows, 1)) * 1e6)
+    }
+}
