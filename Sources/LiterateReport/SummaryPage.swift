@@ -50,9 +50,13 @@ struct SummaryPageBuilder {
     }
 
     private func stageRow(_ name: String, _ pass: PassCost, _ total: Int) throws -> [String: Any] {
+        try passColumns(pass, total).merging(["stage": name]) { $1 }
+    }
+
+    /// The numeric columns shared by stage rows and module rows.
+    private func passColumns(_ pass: PassCost, _ total: Int) throws -> [String: Any] {
         let point = try report.roofline(pass)
         return [
-            "stage": name,
             "tensorCore": Format.flops(pass.tensorCoreFLOPs),
             "cudaCore": Format.flops(pass.cudaCoreFLOPs),
             "share": Format.percent(pass.totalFLOPs, of: total),
@@ -72,21 +76,13 @@ struct SummaryPageBuilder {
                 tensorCoreFLOPs: metrics.forward.tensorCoreFLOPs * childCalls,
                 cudaCoreFLOPs: metrics.forward.cudaCoreFLOPs * childCalls,
                 ioBytes: metrics.forward.ioBytes * childCalls)
-            let point = try report.roofline(pass)
             let type = child.layer.doc != nil ? "[\(child.layer.typeName)](op-\(child.layer.typeName).md)" : child.layer.typeName
             let indent = String(repeating: "· ", count: depth)
-            rows.append([
+            rows.append(try passColumns(pass, total).merging([
                 "module": "\(indent)`\(childPath)`",
                 "type": type,
                 "calls": Format.count(childCalls),
-                "tensorCore": Format.flops(pass.tensorCoreFLOPs),
-                "cudaCore": Format.flops(pass.cudaCoreFLOPs),
-                "share": Format.percent(pass.totalFLOPs, of: total),
-                "bytes": Format.bytes(pass.ioBytes),
-                "intensity": Format.intensity(pass.arithmeticIntensity),
-                "bound": point.bound.rawValue,
-                "time": Format.seconds(point.timeLowerBoundSeconds),
-            ])
+            ]) { $1 })
             try collectRows(evaluated, path: childPath, calls: childCalls, depth: depth + 1, total: total, into: &rows)
         }
     }
