@@ -53,11 +53,13 @@ let package = Package(
         .testTarget(name: "CommonMarkTests", dependencies: ["CommonMark"]),
         .testTarget(
             name: "LiterateReportTests",
-            dependencies: ["LiterateReport", "DeepSeekOCR", "ModelMeter", "CommonMark"]
+            dependencies: ["LiterateReport", "DeepSeekOCR", "ModelMeter", "CommonMark"],
+            exclude: ["Golden"]
         ),
         .testTarget(
             name: "ModelMeterCLITests",
-            dependencies: ["ModelMeterCommands", "DeepSeekOCR", "ModelMeter"]
+            dependencies: ["ModelMeterCommands", "DeepSeekOCR", "ModelMeter"],
+            exclude: ["Golden"]
         ),
     ]
 )

@@ -32,6 +32,9 @@ struct LayerExplanation {
     let roofline: RooflinePoint
     let forwardRows: [Row]
     let backwardRows: [Row]
+    /// The layer's symbols, then any other symbol its rows' formulas use (e.g. the neck widths
+    /// `Cn`, `C₂`, `C₃` of ImageEncoderViT), each name–value pair once.
+    let symbols: [Symbol]
 
     init(recipe: LayerRecipe, settings: [String], gpu: GPUSpec, precision: Precision) throws {
         self.recipe = recipe
@@ -42,6 +45,15 @@ struct LayerExplanation {
         self.precision = precision
         roofline = try RooflinePoint(cost: metrics.forward, gpu: gpu, precision: precision)
         let costRows = layer.costRows()
+        var symbols = layer.symbols
+        for case let .term(term, _) in costRows {
+            let formulas = [term.forwardFLOPs, term.backwardFLOPs, term.forwardTraffic.total, term.backwardTraffic.total]
+            for symbol in formulas.flatMap(\.symbols)
+            where !symbols.contains(where: { $0.name == symbol.name && $0.value == symbol.value }) {
+                symbols.append(symbol)
+            }
+        }
+        self.symbols = symbols
         forwardRows = try costRows.map { try Self.row($0, backward: false, precision: precision) }
         backwardRows = try costRows.map { try Self.row($0, backward: true, precision: precision) }
     }
@@ -95,7 +107,7 @@ struct LayerExplanation {
         lines.append("units: SI decimal (1 GFLOP = 1e9 FLOP, 1 MB = 1e6 B); memory-only rows give elements moved and their bytes")
         lines.append("")
         lines.append("symbols")
-        lines += alignedColumns(layer.symbols.map { ["\($0.name) = \($0.value)", $0.meaning] })
+        lines += alignedColumns(symbols.map { ["\($0.name) = \($0.value)", $0.meaning] })
         for (title, rows, pass) in [("forward", forwardRows, metrics.forward), ("backward", backwardRows, metrics.backward)] {
             lines.append("")
             lines.append(title)
@@ -140,7 +152,7 @@ struct LayerExplanation {
             ("gpu", .string(gpu.id)),
             ("precision", .string(precision.rawValue)),
             ("bytesPerElement", .int(precision.bytesPerElement)),
-            ("symbols", .array(layer.symbols.map { symbol in
+            ("symbols", .array(symbols.map { symbol in
                 .object([("name", .string(symbol.name)), ("value", .int(symbol.value)), ("meaning", .string(symbol.meaning))])
             })),
             ("forward", Self.passJSON(forwardRows, metrics.forward)),

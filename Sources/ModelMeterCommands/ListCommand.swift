@@ -23,13 +23,15 @@ struct ListCommand: TextCommand {
         case "modes":
             rows = [["mode", "base", "image", "crops", "vision tokens per page"]] + (try VisionMode.allCases.map(Self.modeRow))
         case "gpus":
-            rows = [["id", "name", "bf16 tensor roof", "CUDA-core roof", "bandwidth", "memory", "source"]] + GPUCatalog.all.map { gpu in
-                let bf16 = gpu.tensorCorePeaks["bf16"].map { "\(Self.number($0.teraFLOPS)) TFLOPS (\($0.accumulate) acc.)" } ?? "none"
-                return [
-                    gpu.id, gpu.name, bf16, "\(Self.number(gpu.cudaCorePeak.teraFLOPS)) TFLOPS",
-                    "\(Self.number(gpu.memoryBandwidthGBps)) GB/s", "\(Self.number(gpu.memoryGB)) GB", gpu.source,
-                ]
-            }
+            rows = [["id", "name", "bf16 tensor-core roof", "accumulate", "CUDA-core roof", "bandwidth", "memory", "source"]]
+                + GPUCatalog.all.map { gpu in
+                    let bf16 = gpu.tensorCorePeaks["bf16"]
+                    return [
+                        gpu.id, gpu.name, bf16.map { "\(Self.number($0.teraFLOPS)) TFLOPS" } ?? "none", bf16?.accumulate ?? "",
+                        "\(Self.number(gpu.cudaCorePeak.teraFLOPS)) TFLOPS", "\(Self.number(gpu.memoryBandwidthGBps)) GB/s",
+                        "\(Self.number(gpu.memoryGB)) GB", gpu.source,
+                    ]
+                }
         default:
             throw ModelMeterError.unknownName(kind: "list subject", name: subject, accepted: Self.subjects)
         }

@@ -6,6 +6,11 @@ public struct ModelMeterCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "modelmeter",
         abstract: "Closed-form FLOPs, bytes, memory and roofline of the DeepSeek-OCR vision stack.",
+        discussion: """
+        --gpu-spec FILE.json describes a GPU the catalog lacks: {"id", "name", "architecture", \
+        "tensorCorePeaks": {"bf16": {"teraFLOPS", "precision", "accumulate"}, …}, "cudaCorePeak": {…}, \
+        "memoryBandwidthGBps", "memoryGB", "source"}; dense figures, every number positive.
+        """,
         version: "0.1.0",
         subcommands: [ReportCommand.self, ExplainCommand.self, SweepCommand.self, ListCommand.self],
         defaultSubcommand: ReportCommand.self)
@@ -35,7 +40,9 @@ public struct ModelMeterCommand: ParsableCommand {
             .split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard let first = lines.first else { return "Error: \(error)" }
         var line = first.hasPrefix("Error:") ? first : "Error: " + first
-        if let hint = lines.dropFirst().first(where: { $0.hasPrefix("See '") }) { line += ". " + hint }
+        if let hint = lines.dropFirst().first(where: { $0.hasPrefix("See '") }) {
+            line += (line.last.map { ".?!".contains($0) } == true ? " " : ". ") + hint
+        }
         return line
     }
 }

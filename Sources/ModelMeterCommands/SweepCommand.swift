@@ -15,7 +15,7 @@ struct SweepCommand: TextCommand {
         (plus the --gpu-spec GPU; --gpu keeps only that GPU). The swept quantity replaces --mode, \
         --crops/--page or --batch; the other workload options set the remaining ones.
         Defaults: resolution = the five modes; crops = every grid up to 3x3; batch = 1,2,4,8,16.
-        --points N (benchmark) evaluates N distinct Gundam points and prints the time taken.
+        --points N (benchmark) evaluates N distinct points over all 54 model shapes and prints the time taken.
         """)
 
     @Option(help: "What to vary: resolution, crops or batch.")
@@ -38,6 +38,9 @@ struct SweepCommand: TextCommand {
 
     @Option(help: ArgumentHelp("Benchmark: evaluate this many distinct points and print the time taken.", visibility: .hidden))
     var points: Int?
+
+    @Flag(help: ArgumentHelp("Benchmark: call metrics() for every point instead of sharing work across batch sizes.", visibility: .hidden))
+    var direct = false
 
     @OptionGroup var options: WorkloadOptions
 
@@ -64,10 +67,13 @@ struct SweepCommand: TextCommand {
         let base = try options.workload()
         if let points { return try benchmark(points: points, base: base, precision: precision, gpus: gpus) }
 
-        let sweep = Sweep(dimension: dimension, points: try sweepPoints(dimension, base: base), precision: precision, gpus: gpus)
+        let sweep = Sweep(
+            dimension: dimension, points: try sweepPoints(dimension, base: base), precision: precision, gpus: gpus,
+            strategy: direct ? .direct : .sharedAcrossBatch)
         let result = try sweep.evaluate()
         if let chartDir {
-            try OutputFile.writeAll(result.charts().map { (name: $0.fileName, text: $0.svg()) }, to: chartDir)
+            let xTitle = pages.isEmpty ? nil : "page size in pixels (crop grid the vendor picks)"
+            try OutputFile.writeAll(result.charts(xTitle: xTitle).map { (name: $0.fileName, text: $0.svg()) }, to: chartDir)
         }
         let text = format == "json" ? result.json().rendered() + "\n" : result.csv()
         return try OutputFile.write(text, to: file)
@@ -113,24 +119,36 @@ struct SweepCommand: TextCommand {
         }
     }
 
-    /// Evaluates `count` distinct Gundam points (grids 1x1…3x3 in turn, batch growing every
-    /// nine points) and reports the wall time of `Sweep.evaluate()`.
+    /// Evaluates `count` distinct points: every shape the model has (tiny, small, base, large,
+    /// and Gundam with each of the 23 grids of at most 9 crops, each with sdpa and eager: 54
+    /// shapes) in turn, the batch growing by one every 54 points; reports the wall time of
+    /// `Sweep.evaluate()`.
     private func benchmark(points count: Int, base: Workload, precision: Precision, gpus: [GPUSpec]) throws -> String {
         guard count >= 1 else {
             throw ModelMeterError.invalidShape(layer: "sweep", what: "--points", reason: "\(count) is not positive")
         }
-        let grids = try Sweep.defaultGrids()
+        var shapes: [(mode: VisionMode, crops: CropGrid?, kernel: AttentionKernel)] = []
+        for kernel in AttentionKernel.allCases {
+            for mode in VisionMode.allCases where !mode.cropMode { shapes.append((mode, nil, kernel)) }
+            for grid in try PageCropping.candidateGrids(minimumCrops: 1, maximumCrops: CropGrid.largestMaximumCrops) {
+                shapes.append((.gundam, grid, kernel))
+            }
+        }
         let points = try (0..<count).map { index in
-            SweepPoint(label: "\(index)", workload: try Workload(
-                mode: .gundam, crops: grids[index % grids.count], batch: index / grids.count + 1, kernel: base.kernel))
+            let shape = shapes[index % shapes.count]
+            return SweepPoint(label: "\(index)", workload: try Workload(
+                mode: shape.mode, crops: shape.crops, batch: index / shapes.count + 1, kernel: shape.kernel))
         }
         let clock = ContinuousClock()
         var result: SweepResult?
         let elapsed = try clock.measure {
-            result = try Sweep(dimension: .crops, points: points, precision: precision, gpus: gpus).evaluate()
+            result = try Sweep(
+                dimension: .crops, points: points, precision: precision, gpus: gpus,
+                strategy: direct ? .direct : .sharedAcrossBatch).evaluate()
         }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         let rows = result?.rows.count ?? 0
-        return String(format: "evaluated %d points in %.3f s (%.1f µs per point)\n", rows, seconds, seconds / Double(max(rows, 1)) * 1e6)
+        return String(format: "evaluated %d points in %.3f s (%.1f µs per point, ", rows, seconds, seconds / Double(max(rows, 1)) * 1e6)
+            + (direct ? "metrics() per point" : "shared across batch sizes") + ")\n"
     }
 }

@@ -13,18 +13,19 @@ struct WorkloadOptions: ParsableArguments {
     @Option(help: "Crop grid WxH for gundam (width tiles x height tiles, at most 9 crops), e.g. 2x3.")
     var crops: String?
 
-    @Option(help: ArgumentHelp(
-        "Page size WIDTHxHEIGHT in pixels (gundam): the crop grid is picked as the vendor's preprocessing does.",
-        discussion: "Pages with both sides ≤ 640 run the global view only. Conflicts with --crops."))
+    @Option(help: """
+        Page size WIDTHxHEIGHT in pixels (gundam; conflicts with --crops): the crop grid is picked as the \
+        vendor's preprocessing does; a page within 640x640 runs the global view only.
+        """)
     var page: String?
 
-    @Option(help: "With --page: fewest crops a page is split into (vendor MIN_CROPS).")
+    @Option(parsing: .unconditional, help: "With --page: fewest crops a page is split into (vendor MIN_CROPS).")
     var minCrops: Int = CropGrid.defaultMinimumCrops
 
-    @Option(help: "With --page: most crops a page is split into (vendor MAX_CROPS, at most 9).")
+    @Option(parsing: .unconditional, help: "With --page: most crops a page is split into (vendor MAX_CROPS, at most 9).")
     var maxCrops: Int = CropGrid.defaultMaximumCrops
 
-    @Option(help: "Pages processed together.")
+    @Option(parsing: .unconditional, help: "Pages processed together.")
     var batch: Int = 1
 
     @Option(help: "Attention kernel: sdpa (fused, default) or eager (scores materialised).")

@@ -12,6 +12,8 @@ public struct VisionEncoderView: Layer {
     public let samModel: ImageEncoderViT
     public let visionModel: VitModel
     public let projector: MlpProjector
+    /// Widths of the two feature halves concatenated before the projector (CLIP, SAM).
+    private let featureWidths: (clip: Int, sam: Int)
 
     public init(
         batch: Int, imageSize: Int, kernel: AttentionKernel = .sdpa, projectorType: ProjectorType = .linear,
@@ -30,18 +32,19 @@ public struct VisionEncoderView: Layer {
         self.batch = Symbol("B", batch, "images in this view")
         self.imageSize = Symbol("R", imageSize, "image side in pixels")
         self.featureGrid = Symbol("g", grid, "feature grid side")
+        featureWidths = (clip.hiddenSize, sam.net3Channels)
     }
 
     public var symbols: [Symbol] { [batch, imageSize, featureGrid] }
 
     public var steps: [Step] {
         let tokens = batch * featureGrid * featureGrid
-        let width = Symbol("C", 1024, "CLIP / SAM feature width")
+        let width = Symbol("C", featureWidths.clip + featureWidths.sam, "concatenated feature width")
         return [
             .child(Child("sam_model", samModel)),
             .child(Child("vision_model", visionModel)),
             // cat(clip_out[:, 1:], sam_out.flatten(2).permute(0, 2, 1)) → [B, g², 2048]
-            .term(.dataMovement("feature concat", reads: 2 * tokens * width, writes: 2 * tokens * width)),
+            .term(.dataMovement("feature concat", reads: tokens * width, writes: tokens * width)),
             .child(Child("projector", projector)),
         ]
     }

@@ -15,7 +15,7 @@ public struct GPUSpecFileError: Error, Equatable, Sendable, CustomStringConverti
     }
 
     public var description: String {
-        if let field { return "GPU spec file \(file): field '\(field)': \(problem)" }
+        if let field { return "GPU spec file \(file): field '\(field)' \(problem)" }
         return "GPU spec file \(file): \(problem)"
     }
 }
@@ -90,7 +90,7 @@ public enum GPUSpecFile {
     private static func check(_ spec: GPUSpec, file: String) throws {
         func positive(_ value: Double, _ field: String) throws {
             guard value.isFinite, value > 0 else {
-                throw GPUSpecFileError(file: file, field: field, "\(value) is not a positive number")
+                throw GPUSpecFileError(file: file, field: field, "is \(GPUSpecFile.number(value)), not a positive number")
             }
         }
         func nonEmpty(_ value: String, _ field: String) throws {
@@ -108,19 +108,19 @@ public enum GPUSpecFile {
             guard accepted.contains(key) else {
                 throw GPUSpecFileError(
                     file: file, field: "tensorCorePeaks.\(key)",
-                    "unknown precision '\(key)'; accepted: \(accepted.joined(separator: ", "))")
+                    "names an unknown precision; accepted: \(accepted.joined(separator: ", "))")
             }
             try positive(peak.teraFLOPS, "tensorCorePeaks.\(key).teraFLOPS")
             guard peak.sparsity == "dense" else {
                 throw GPUSpecFileError(
                     file: file, field: "tensorCorePeaks.\(key).sparsity",
-                    "'\(peak.sparsity)' is not accepted; accepted: dense (sparse figures overstate a dense model)")
+                    "is '\(peak.sparsity)'; accepted: dense (sparse figures overstate a dense model)")
             }
         }
         try positive(spec.cudaCorePeak.teraFLOPS, "cudaCorePeak.teraFLOPS")
         guard spec.cudaCorePeak.sparsity == "dense" else {
             throw GPUSpecFileError(
-                file: file, field: "cudaCorePeak.sparsity", "'\(spec.cudaCorePeak.sparsity)' is not accepted; accepted: dense")
+                file: file, field: "cudaCorePeak.sparsity", "is '\(spec.cudaCorePeak.sparsity)'; accepted: dense")
         }
         try positive(spec.memoryBandwidthGBps, "memoryBandwidthGBps")
         try positive(spec.memoryGB, "memoryGB")
@@ -138,17 +138,22 @@ public enum GPUSpecFile {
             if context.codingPath.isEmpty {
                 return GPUSpecFileError(file: file, "expected a JSON object at the top level")
             }
-            return GPUSpecFileError(file: file, field: path(context.codingPath), "expected \(noun(type))")
+            return GPUSpecFileError(file: file, field: path(context.codingPath), "must be \(noun(type))")
         case let .valueNotFound(type, context):
-            return GPUSpecFileError(file: file, field: path(context.codingPath), "is null; expected \(noun(type))")
+            return GPUSpecFileError(file: file, field: path(context.codingPath), "is null; it must be \(noun(type))")
         case let .dataCorrupted(context):
             if context.codingPath.isEmpty {
                 return GPUSpecFileError(file: file, "is not valid JSON")
             }
-            return GPUSpecFileError(file: file, field: path(context.codingPath), "expected a finite number")
+            return GPUSpecFileError(file: file, field: path(context.codingPath), "must be a finite number")
         @unknown default:
             return GPUSpecFileError(file: file, "is not a valid GPU spec")
         }
+    }
+
+    /// `48`, `364.2`: no trailing `.0`.
+    static func number(_ value: Double) -> String {
+        value.isFinite && value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
     }
 
     private static func noun(_ type: Any.Type) -> String {
@@ -173,7 +178,7 @@ public enum GPUSpecFile {
             let prefix = container.codingPath.map(\.stringValue).joined(separator: ".")
             throw GPUSpecFileError(
                 file: "", field: prefix.isEmpty ? unknown : prefix + "." + unknown,
-                "unknown field; accepted: \(accepted.joined(separator: ", "))")
+                "is not a known field; accepted: \(accepted.joined(separator: ", "))")
         }
     }
 
