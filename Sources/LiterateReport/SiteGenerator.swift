@@ -64,7 +64,9 @@ public struct SiteGenerator {
                 "instances": Format.count(occurrence.configurations.reduce(0) { $0 + $1.paths.count }),
             ])
         }
-        let summaryView = try SummaryPageBuilder(report: report).view(chartFile: Self.chartFile)
+        let sweepCharts = try Self.sweepCharts(for: report)
+        var summaryView = try SummaryPageBuilder(report: report).view(chartFile: Self.chartFile)
+        summaryView["sweeps"] = sweepCharts.map { ["title": $0.title, "file": $0.fileName] }
         markdown.append(("summary", "Model summary", try templates.render("summary.md", summaryView)))
 
         let runs = try ReferenceRun.load(from: root.appendingPathComponent(ReferenceRun.relativePath))
@@ -81,16 +83,20 @@ public struct SiteGenerator {
         markdown.append(("index", "ModelMeter knowledge base", try templates.render("index.md", indexView)))
 
         let chart = try RooflineChart(gpu: report.gpu, precision: report.precision, points: chartPoints).svg()
+        var charts = [Self.chartFile: chart]
+        for sweep in sweepCharts { charts[sweep.fileName] = sweep.svg() }
         var files: [(path: String, data: Data)] = []
         let order = ["index", "summary", "verification", "conventions"] + Self.layerDocs.map { "op-\($0.vendorClass)" }
         let nav = order.compactMap { page in markdown.first { $0.page == page } }
         for page in markdown.sorted(by: { $0.page < $1.page }) {
             files.append(("kb/\(page.page).md", Data(page.text.utf8)))
-            let html = try htmlPage(page, nav: nav, templates: templates, chart: chart)
+            let html = try htmlPage(page, nav: nav, templates: templates, charts: charts)
             files.append(("html/\(page.page).html", Data(html.utf8)))
         }
-        files.append(("kb/\(Self.chartFile)", Data(chart.utf8)))
-        files.append(("html/\(Self.chartFile)", Data(chart.utf8)))
+        for (name, svg) in charts.sorted(by: { $0.key < $1.key }) {
+            files.append(("kb/\(name)", Data(svg.utf8)))
+            files.append(("html/\(name)", Data(svg.utf8)))
+        }
         files.append(("report.json", Data((try report.json().rendered() + "\n").utf8)))
         return files
     }
@@ -104,6 +110,37 @@ public struct SiteGenerator {
     }
 
     // MARK: - Pieces
+
+    /// Sweeps over the vendor modes and over crop grids for the report's batch, kernel and
+    /// precision: the charts the summary page shows.
+    static func sweepCharts(for report: ModelReport) throws -> [SweepChart] {
+        let base = report.workload
+        let resolution = Sweep(
+            dimension: .resolution, points: try Sweep.resolutionPoints(base: base), precision: report.precision)
+        let crops = Sweep(
+            dimension: .crops, points: try Sweep.cropPoints(try Sweep.defaultGrids(), base: base), precision: report.precision)
+        return try resolution.evaluate().charts() + crops.evaluate().charts()
+    }
+
+    /// Replaces `<img src="chart.svg" …>` of generated charts with the SVG itself, so the page
+    /// stays self-contained.
+    static func inlineCharts(_ html: String, charts: [String: String]) -> String {
+        var out = ""
+        var rest = Substring(html)
+        while let start = rest.range(of: "<img src=\"") {
+            out += rest[rest.startIndex..<start.lowerBound]
+            let afterSource = rest[start.upperBound...]
+            guard let quote = afterSource.firstIndex(of: "\""), let end = afterSource.range(of: "/>"),
+                  let svg = charts[String(afterSource[afterSource.startIndex..<quote])] else {
+                out += rest[start]
+                rest = afterSource
+                continue
+            }
+            out += "<figure class=\"chart\">\(svg)</figure>"
+            rest = afterSource[end.upperBound...]
+        }
+        return out + rest
+    }
 
     /// Every layer type has a hint doc and every op doc has a layer type.
     private func checkLayerDocCoverage() throws {
@@ -145,15 +182,12 @@ public struct SiteGenerator {
 
     private func htmlPage(
         _ page: (page: String, title: String, text: String), nav: [(page: String, title: String, text: String)],
-        templates: TemplateSet, chart: String
+        templates: TemplateSet, charts: [String: String]
     ) throws -> String {
         var options: RenderOptions = [.headingAnchors]
         if allowRawHTML { options.insert(.unsafe) }
         var body = HTMLLinks.rewrite(CommonMark.html(from: page.text, options: options), pages: Set(nav.map(\.page)))
-        let image = "<img src=\"\(Self.chartFile)\" alt=\"Roofline chart\" />"
-        if page.page == "summary" {
-            body = body.replacingOccurrences(of: image, with: "<figure class=\"chart\">\(chart)</figure>")
-        }
+        if page.page == "summary" { body = Self.inlineCharts(body, charts: charts) }
         let view: [String: Any] = [
             "title": page.title,
             "content": body,

@@ -14,7 +14,7 @@ struct FailureTests {
         let report = try TestProject.standardReport()
         try SiteGenerator(root: project).generate(report: report, output: output)
         let before = try TestProject.snapshot(output)
-        #expect(before.count == 37)
+        #expect(before.count == 53)
         try damage(project)
         var message = ""
         do {

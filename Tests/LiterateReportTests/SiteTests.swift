@@ -17,8 +17,12 @@ struct SiteTests {
         }
         #expect(files["kb/roofline.svg"] != nil)
         #expect(files["report.json"] != nil)
-        // 17 pages × 2 formats + 2 charts + report.json
-        #expect(files.count == 17 * 2 + 2 + 1)
+        // 17 pages × 2 formats + (roofline + 2 sweeps × 4 charts) × 2 formats + report.json
+        #expect(files.count == 17 * 2 + 9 * 2 + 1)
+        for quantity in ["flops", "io-bytes", "activation-memory", "time-lower-bound"] {
+            #expect(files["kb/sweep-resolution-\(quantity).svg"] != nil)
+            #expect(files["html/sweep-crops-\(quantity).svg"] != nil)
+        }
     }
 
     @Test("two consecutive renders produce identical bytes")
@@ -72,7 +76,9 @@ struct SiteTests {
             #expect(!html.contains("src=\"http"), "\(file.path) loads a remote resource")
         }
         let summary = files.first { $0.path == "html/summary.html" }.map { TestProject.text($0.data) } ?? ""
-        #expect(summary.contains("<svg"), "the roofline chart is inlined in the summary page")
+        // The roofline and the eight sweep charts are inlined in the summary page.
+        #expect(summary.components(separatedBy: "<svg").count - 1 == 9)
+        #expect(!summary.contains("<img"))
     }
 
     @Test("the Attention page shows the QKV formula, its substitution and its value together")
