@@ -115,10 +115,13 @@ public struct SiteGenerator {
     /// precision: the charts the summary page shows.
     static func sweepCharts(for report: ModelReport) throws -> [SweepChart] {
         let base = report.workload
+        // One point per shape: evaluating each directly is cheaper than fitting batch-affine forms.
         let resolution = Sweep(
-            dimension: .resolution, points: try Sweep.resolutionPoints(base: base), precision: report.precision)
+            dimension: .resolution, points: try Sweep.resolutionPoints(base: base), precision: report.precision,
+            strategy: .direct)
         let crops = Sweep(
-            dimension: .crops, points: try Sweep.cropPoints(try Sweep.defaultGrids(), base: base), precision: report.precision)
+            dimension: .crops, points: try Sweep.cropPoints(try Sweep.defaultGrids(), base: base),
+            precision: report.precision, strategy: .direct)
         return try resolution.evaluate().charts() + crops.evaluate().charts()
     }
 

@@ -42,17 +42,22 @@ public struct LayerMetrics: Sendable, Hashable {
     public var memory: MemoryCost
 }
 
-/// Overflow-checked integer accumulation that names what overflowed.
+/// Overflow-checked integer accumulation that names what overflowed (the name is only
+/// built when it is needed: this runs for every module of every evaluation).
 struct CheckedInt {
     private(set) var value = 0
-    let what: String
+    let quantity: StaticString
+    let owner: String
 
-    init(_ what: String) { self.what = what }
+    init(_ quantity: StaticString, of owner: String) {
+        self.quantity = quantity
+        self.owner = owner
+    }
 
     mutating func add(_ amount: Int, times count: Int = 1) throws {
         let (product, overflowA) = amount.multipliedReportingOverflow(by: count)
         let (sum, overflowB) = value.addingReportingOverflow(product)
-        if overflowA || overflowB { throw ModelMeterError.overflow(formula: what) }
+        if overflowA || overflowB { throw ModelMeterError.overflow(formula: "\(quantity) of \(owner)") }
         value = sum
     }
 }
@@ -78,15 +83,15 @@ extension Layer {
     /// Evaluates the subtree bottom-up, each module once: O(modules) for the whole tree.
     public func evaluate(precision: Precision = .bf16) throws -> EvaluatedLayer {
         let bytes = precision.bytesPerElement
-        var parameters = CheckedInt("parameters of \(typeName)")
-        var trainable = CheckedInt("trainable parameters of \(typeName)")
-        var fwdTC = CheckedInt("forward tensor-core FLOPs of \(typeName)")
-        var fwdCUDA = CheckedInt("forward CUDA-core FLOPs of \(typeName)")
-        var fwdIO = CheckedInt("forward I/O of \(typeName)")
-        var bwdTC = CheckedInt("backward tensor-core FLOPs of \(typeName)")
-        var bwdCUDA = CheckedInt("backward CUDA-core FLOPs of \(typeName)")
-        var bwdIO = CheckedInt("backward I/O of \(typeName)")
-        var saved = CheckedInt("saved activations of \(typeName)")
+        var parameters = CheckedInt("parameters", of: typeName)
+        var trainable = CheckedInt("trainable parameters", of: typeName)
+        var fwdTC = CheckedInt("forward tensor-core FLOPs", of: typeName)
+        var fwdCUDA = CheckedInt("forward CUDA-core FLOPs", of: typeName)
+        var fwdIO = CheckedInt("forward I/O", of: typeName)
+        var bwdTC = CheckedInt("backward tensor-core FLOPs", of: typeName)
+        var bwdCUDA = CheckedInt("backward CUDA-core FLOPs", of: typeName)
+        var bwdIO = CheckedInt("backward I/O", of: typeName)
+        var saved = CheckedInt("saved activations", of: typeName)
         var peakActivation = 0
         var evaluatedChildren: [(child: Child, evaluated: EvaluatedLayer)] = []
 
@@ -113,7 +118,7 @@ extension Layer {
                 try fwdIO.add(try term.forwardTraffic.total.evaluate(), times: bytes)
                 try bwdIO.add(try term.backwardTraffic.total.evaluate(), times: bytes)
                 try saved.add(try term.savedElements.evaluate(), times: bytes)
-                var workingSet = CheckedInt("working set of \(term.name)")
+                var workingSet = CheckedInt("working set", of: term.name)
                 try workingSet.add(try term.forwardTraffic.workingSet.evaluate(), times: bytes)
                 peakActivation = max(peakActivation, workingSet.value)
             case let .child(child):
@@ -134,12 +139,12 @@ extension Layer {
                 peakActivation = max(peakActivation, m.memory.activationBytes)
             }
         }
-        var activation = CheckedInt("activation memory of \(typeName)")
+        var activation = CheckedInt("activation memory", of: typeName)
         try activation.add(peakActivation)
         try activation.add(try heldActivationElements.evaluate(), times: bytes)
-        var weightBytes = CheckedInt("weight bytes of \(typeName)")
+        var weightBytes = CheckedInt("weight bytes", of: typeName)
         try weightBytes.add(parameters.value, times: bytes)
-        var gradientBytes = CheckedInt("gradient bytes of \(typeName)")
+        var gradientBytes = CheckedInt("gradient bytes", of: typeName)
         try gradientBytes.add(trainable.value, times: bytes)
 
         let metrics = LayerMetrics(
