@@ -39,7 +39,9 @@ public struct CostTerm: Sendable, Hashable {
     public let unit: ComputeUnit
     /// Forward FLOPs (2 per multiply-accumulate for tensor-core terms).
     public let forwardFLOPs: Formula
-    /// Backward FLOPs under the conventions in `BackwardConvention`.
+    /// Backward FLOPs: for GEMMs and convolutions dW plus dX when the input needs a gradient
+    /// (each as costly as the forward); attention per its kernel (see `AttentionKernel`);
+    /// elementwise ops from `ElementwiseOp`'s table.
     public let backwardFLOPs: Formula
     public let forwardTraffic: Traffic
     public let backwardTraffic: Traffic
