@@ -36,8 +36,10 @@ struct WorkloadOptions: ParsableArguments {
         let mode = try VisionMode.named(mode)
         try PageCropping.checkRange(minimumCrops: minCrops, maximumCrops: maxCrops)
         var grid = try crops.map { try CropGrid(parsing: $0) }
+        var pageSize: PageSize?
         if let page {
             let size = try PageSize(parsing: page)
+            pageSize = size
             guard crops == nil else {
                 throw CommandLineError("--page \(page) and --crops \(crops ?? "") conflict: give one of them")
             }
@@ -49,7 +51,7 @@ struct WorkloadOptions: ParsableArguments {
             grid = try PageCropping.grid(
                 for: size, minimumCrops: minCrops, maximumCrops: maxCrops, cropSide: mode.imageSize)
         }
-        return try Workload(mode: mode, crops: grid, batch: batch, kernel: try kernel())
+        return try Workload(mode: mode, crops: grid, batch: batch, kernel: try kernel(), page: pageSize)
     }
 
     func kernel() throws -> AttentionKernel { try parseKernel(attention) }

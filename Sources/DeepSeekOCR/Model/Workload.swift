@@ -74,10 +74,12 @@ public struct Workload: Sendable {
     public let batch: Int
     public let kernel: AttentionKernel
     public let projectorType: ProjectorType
+    /// The page size the crop grid was derived from (`--page`), when it was.
+    public let page: PageSize?
 
     public init(
         mode: VisionMode, crops: CropGrid? = nil, batch: Int = 1, kernel: AttentionKernel = .sdpa,
-        projectorType: ProjectorType = .linear
+        projectorType: ProjectorType = .linear, page: PageSize? = nil
     ) throws {
         guard batch >= 1 else {
             throw ModelMeterError.invalidShape(layer: "workload", what: "batch", reason: "\(batch) is not positive")
@@ -92,6 +94,7 @@ public struct Workload: Sendable {
         self.batch = batch
         self.kernel = kernel
         self.projectorType = projectorType
+        self.page = page
     }
 
     /// The seed's `dsocr-standard-v1`: base 1024, image 640, crop mode, 2×2 local crops.
@@ -102,7 +105,7 @@ public struct Workload: Sendable {
 
     /// Human-readable one-line summary.
     public var summary: String {
-        var text = "\(mode.rawValue) (base \(mode.baseSize)"
+        var text = "\(mode.rawValue) (" + (page.map { "page \($0), " } ?? "") + "base \(mode.baseSize)"
         if let crops, hasLocalView { text += ", \(crops) crops of \(mode.imageSize)" }
         text += "), batch \(batch), attention \(kernel.rawValue)"
         return text

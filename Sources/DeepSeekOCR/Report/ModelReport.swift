@@ -61,6 +61,7 @@ public struct ModelReport: Sendable {
             ("imageSize", .int(workload.mode.imageSize)),
             ("cropMode", .bool(workload.mode.cropMode)),
             ("crops", workload.hasLocalView ? .string(workload.crops?.description ?? "") : .null),
+            ("page", workload.page.map { .string($0.description) } ?? .null),
             ("batch", .int(workload.batch)),
             ("attention", .string(workload.kernel.rawValue)),
             ("projector", .string(workload.projectorType.vendorName)),
