@@ -6,7 +6,7 @@ import ModelMeter
 /// Regenerates the literate knowledge base: Markdown pages in `kb/`, the same pages as
 /// self-contained HTML in `html/`, the roofline chart, and `report.json`, swapped into the
 /// output folder only when every page rendered.
-public struct SiteGenerator {
+public struct SiteGenerator: Sendable {
     /// The thirteen documented layer types, in page order.
     public static let layerDocs: [LayerDoc] = [
         Attention.documentation, Block.documentation, MLPBlock.documentation, LayerNorm2d.documentation,
@@ -43,34 +43,39 @@ public struct SiteGenerator {
 
         var markdown: [(page: String, title: String, text: String)] = []
         let layerBuilder = LayerPageBuilder(report: report)
-        var chartPoints: [RooflineChart.Point] = []
-        var layerLinks: [[String: Any]] = []
-        for doc in Self.layerDocs {
-            guard let occurrence = LayerOccurrence.collect(doc, in: report) else {
-                throw SiteError(file: doc.hintDoc, "no \(doc.vendorClass) module in the workload \(report.workload.summary)")
+        let root = self.root
+        // The pages are independent: render them on all cores, the heaviest first.
+        let jobs: [PageJob] = [.summary, .verification] + Self.layerDocs.map(PageJob.layer)
+        let outputs = try parallelMap(jobs) { job -> PageOutput in
+            switch job {
+            case let .layer(doc):
+                return try Self.layerPage(doc, report: report, builder: layerBuilder, root: root, templates: templates, links: links)
+            case .summary:
+                let sweepCharts = try Self.sweepCharts(for: report)
+                var view = try SummaryPageBuilder(report: report).view(chartFile: Self.chartFile)
+                view["sweeps"] = sweepCharts.map { ["title": $0.title, "file": $0.fileName] }
+                return .summary(text: try templates.render("summary.md", view), charts: sweepCharts)
+            case .verification:
+                let runs = try ReferenceRun.load(from: root.appendingPathComponent(ReferenceRun.relativePath))
+                return .verification(text: try templates.render("verification.md", try VerificationPageBuilder(runs: runs).view()))
             }
-            let hint = try HintDocument.load(root: root, path: doc.hintDoc)
-            guard hint.title == doc.vendorClass else {
-                throw SiteError(file: doc.hintDoc, line: 1, "title '# \(hint.title)' should be '# \(doc.vendorClass)'")
-            }
-            let view = try layerBuilder.view(for: occurrence, hint: hint, links: links)
-            markdown.append(("op-\(doc.vendorClass)", doc.vendorClass, try templates.render("layer.md", view)))
-            let primary = occurrence.configurations[0]
-            chartPoints.append(.init(label: doc.vendorClass, point: try report.roofline(primary.metrics.forward)))
-            layerLinks.append([
-                "name": doc.vendorClass, "page": "op-\(doc.vendorClass).md",
-                "forward": Format.flops(primary.metrics.forward.totalFLOPs),
-                "bound": try report.roofline(primary.metrics.forward).bound.rawValue,
-                "instances": Format.count(occurrence.configurations.reduce(0) { $0 + $1.paths.count }),
-            ])
         }
-        let sweepCharts = try Self.sweepCharts(for: report)
-        var summaryView = try SummaryPageBuilder(report: report).view(chartFile: Self.chartFile)
-        summaryView["sweeps"] = sweepCharts.map { ["title": $0.title, "file": $0.fileName] }
-        markdown.append(("summary", "Model summary", try templates.render("summary.md", summaryView)))
-
-        let runs = try ReferenceRun.load(from: root.appendingPathComponent(ReferenceRun.relativePath))
-        markdown.append(("verification", "Verification", try templates.render("verification.md", try VerificationPageBuilder(runs: runs).view())))
+        var chartPoints: [RooflineChart.Point] = []
+        var layerLinks: [[String: String]] = []
+        var sweepCharts: [SweepChart] = []
+        for output in outputs {
+            switch output {
+            case let .layer(doc, text, point, link):
+                markdown.append(("op-\(doc.vendorClass)", doc.vendorClass, text))
+                chartPoints.append(RooflineChart.Point(label: doc.vendorClass, point: point))
+                layerLinks.append(link)
+            case let .summary(text, charts):
+                markdown.append(("summary", "Model summary", text))
+                sweepCharts = charts
+            case let .verification(text):
+                markdown.append(("verification", "Verification", text))
+            }
+        }
 
         markdown.append(("conventions", "Counting conventions", try templates.render("conventions.md", try conventionsView(conventions, links: links, report: report))))
         let indexView: [String: Any] = [
@@ -88,9 +93,14 @@ public struct SiteGenerator {
         var files: [(path: String, data: Data)] = []
         let order = ["index", "summary", "verification", "conventions"] + Self.layerDocs.map { "op-\($0.vendorClass)" }
         let nav = order.compactMap { page in markdown.first { $0.page == page } }
-        for page in markdown.sorted(by: { $0.page < $1.page }) {
+        let pages = markdown.sorted(by: { $0.page < $1.page })
+        let generator = self
+        let chartFiles = charts
+        let htmlPages = try parallelMap(pages.map { Page(page: $0.page, title: $0.title, text: $0.text) }) { page in
+            try generator.htmlPage((page.page, page.title, page.text), nav: nav, templates: templates, charts: chartFiles)
+        }
+        for (page, html) in zip(pages, htmlPages) {
             files.append(("kb/\(page.page).md", Data(page.text.utf8)))
-            let html = try htmlPage(page, nav: nav, templates: templates, charts: charts)
             files.append(("html/\(page.page).html", Data(html.utf8)))
         }
         for (name, svg) in charts.sorted(by: { $0.key < $1.key }) {
@@ -110,6 +120,48 @@ public struct SiteGenerator {
     }
 
     // MARK: - Pieces
+
+    /// A page that can be rendered on its own.
+    private enum PageJob: Sendable {
+        case layer(LayerDoc)
+        case summary
+        case verification
+    }
+
+    private enum PageOutput {
+        case layer(LayerDoc, text: String, point: RooflinePoint, link: [String: String])
+        case summary(text: String, charts: [SweepChart])
+        case verification(text: String)
+    }
+
+    /// One layer page, its roofline point for the chart, and its row on the index.
+    private static func layerPage(
+        _ doc: LayerDoc, report: ModelReport, builder: LayerPageBuilder, root: URL, templates: TemplateSet, links: LinkMap
+    ) throws -> PageOutput {
+        guard let occurrence = LayerOccurrence.collect(doc, in: report) else {
+            throw SiteError(file: doc.hintDoc, "no \(doc.vendorClass) module in the workload \(report.workload.summary)")
+        }
+        let hint = try HintDocument.load(root: root, path: doc.hintDoc)
+        guard hint.title == doc.vendorClass else {
+            throw SiteError(file: doc.hintDoc, line: 1, "title '# \(hint.title)' should be '# \(doc.vendorClass)'")
+        }
+        let text = try templates.render("layer.md", try builder.view(for: occurrence, hint: hint, links: links))
+        let primary = occurrence.configurations[0]
+        let point = try report.roofline(primary.metrics.forward)
+        return .layer(doc, text: text, point: point, link: [
+            "name": doc.vendorClass, "page": "op-\(doc.vendorClass).md",
+            "forward": Format.flops(primary.metrics.forward.totalFLOPs),
+            "bound": point.bound.rawValue,
+            "instances": Format.count(occurrence.configurations.reduce(0) { $0 + $1.paths.count }),
+        ])
+    }
+
+    /// A rendered Markdown page.
+    private struct Page: Sendable {
+        let page: String
+        let title: String
+        let text: String
+    }
 
     /// Sweeps over the vendor modes and over crop grids for the report's batch, kernel and
     /// precision: the charts the summary page shows.
