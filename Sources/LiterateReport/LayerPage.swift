@@ -19,8 +19,9 @@ struct LayerOccurrence {
         var order: [String] = []
         var groups: [String: (layer: any Layer, metrics: LayerMetrics, paths: [String])] = [:]
         for instance in report.modules where instance.layer.typeName == doc.vendorClass {
+            // Same symbols and same own parameter shapes (e.g. rel-pos tables) = same configuration.
             let key = instance.layer.symbols.map { "\($0.name)=\($0.value)" }.joined(separator: ",")
-                + "|" + instance.layer.costRows().count.description
+                + "|" + instance.layer.ownParameters.map { "\($0.name)\($0.shape)" }.joined(separator: ",")
             if groups[key] == nil {
                 order.append(key)
                 groups[key] = (instance.layer, instance.metrics, [])
