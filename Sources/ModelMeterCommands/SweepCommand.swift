@@ -59,11 +59,13 @@ struct SweepCommand: TextCommand {
             throw ModelMeterError.unknownName(kind: "sweep dimension", name: over, accepted: Sweep.Dimension.allCases.map(\.rawValue))
         }
         let precision = try parsePrecision(precision)
-        var gpus = try gpu.map { [try GPUCatalog.named($0)] } ?? GPUCatalog.all
-        if let gpuSpec { gpus.append(try GPUSpecFile.load(path: gpuSpec)) }
+        var gpus = GPUCatalog.all
         if let gpu {
-            _ = try GPUCatalog.named(gpu).tensorCorePeak(for: precision)
+            let chosen = try GPUCatalog.named(gpu)
+            _ = try chosen.tensorCorePeak(for: precision)
+            gpus = [chosen]
         }
+        if let gpuSpec { gpus.append(try GPUSpecFile.load(path: gpuSpec)) }
         let base = try options.workload()
         if let points { return try benchmark(points: points, base: base, precision: precision, gpus: gpus) }
 

@@ -43,34 +43,32 @@ public struct Child: Sendable {
     /// (the `global/` and `local/` views of crop mode), or with nothing when `name` is empty.
     public let isNamespace: Bool
 
-    /// A single attribute child.
-    public init(_ name: String, _ layer: any Layer, ownsParameters: Bool = true) {
+    private init(
+        name: String, layer: any Layer, count: Int, firstIndex: Int?, ownsParameters: Bool, isNamespace: Bool
+    ) {
         self.name = name
         self.layer = layer
-        self.count = 1
-        self.firstIndex = nil
+        self.count = count
+        self.firstIndex = firstIndex
         self.ownsParameters = ownsParameters
-        self.isNamespace = false
+        self.isNamespace = isNamespace
+    }
+
+    /// A single attribute child.
+    public init(_ name: String, _ layer: any Layer, ownsParameters: Bool = true) {
+        self.init(name: name, layer: layer, count: 1, firstIndex: nil, ownsParameters: ownsParameters, isNamespace: false)
     }
 
     /// A namespace child: its modules appear under `name/…` and it is not listed itself.
     public init(namespace name: String, _ layer: any Layer, ownsParameters: Bool = true) {
-        self.name = name
-        self.layer = layer
-        self.count = 1
-        self.firstIndex = nil
-        self.ownsParameters = ownsParameters
-        self.isNamespace = true
+        self.init(name: name, layer: layer, count: 1, firstIndex: nil, ownsParameters: ownsParameters, isNamespace: true)
     }
 
     /// `count` identical list entries named `firstIndex`, `firstIndex+1`, ….
     public init(indices firstIndex: Int, count: Int, _ layer: any Layer) {
-        self.name = String(firstIndex)
-        self.layer = layer
-        self.count = count
-        self.firstIndex = firstIndex
-        self.ownsParameters = true
-        self.isNamespace = false
+        self.init(
+            name: String(firstIndex), layer: layer, count: count, firstIndex: firstIndex, ownsParameters: true,
+            isNamespace: false)
     }
 
     /// Every attribute name this entry expands to (one per copy).
