@@ -58,12 +58,7 @@ struct WorkloadOptions: ParsableArguments {
 }
 
 /// Parses an attention variant name (`sdpa`, `eager`), case-insensitively.
-func parseKernel(_ text: String) throws -> AttentionKernel {
-    guard let kernel = AttentionKernel(rawValue: text.lowercased()) else {
-        throw ModelMeterError.unknownName(kind: "attention variant", name: text, accepted: AttentionKernel.allCases.map(\.rawValue))
-    }
-    return kernel
-}
+func parseKernel(_ text: String) throws -> AttentionKernel { try AttentionKernel.named(text) }
 
 /// Parses a storage precision name (`bf16`, `fp16`, `fp32`, `fp8`), case-insensitively.
 func parsePrecision(_ text: String) throws -> Precision {

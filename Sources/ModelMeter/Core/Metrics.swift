@@ -26,7 +26,7 @@ public struct MemoryCost: Sendable, Hashable, Codable {
     public var weightBytes: Int
     /// Inference peak of live activations: the largest kernel working set plus held tensors.
     public var activationBytes: Int
-    /// Always 0 for these encoders: no autoregressive state is kept between calls.
+    /// Key/value cache kept after the call: `Σ kvCacheElements × bytes` (0 for encoders).
     public var kvCacheBytes: Int
     /// Training: activations autograd saves for backward.
     public var trainingActivationBytes: Int
@@ -75,6 +75,7 @@ extension Layer {
     /// ```
     /// total(X) = Σ own terms X + Σ children count × X(child)
     /// activationBytes = held + max(own working sets, children's peaks)
+    /// kvCacheBytes = own KV elements × bytes + Σ children count × kvCacheBytes(child)
     /// ```
     public func metrics(precision: Precision = .bf16) throws -> LayerMetrics {
         try evaluate(precision: precision).metrics
@@ -92,6 +93,7 @@ extension Layer {
         var bwdCUDA = CheckedInt("backward CUDA-core FLOPs", of: typeName)
         var bwdIO = CheckedInt("backward I/O", of: typeName)
         var saved = CheckedInt("saved activations", of: typeName)
+        var kvCache = CheckedInt("KV cache", of: typeName)
         var peakActivation = 0
         var evaluatedChildren: [(child: Child, evaluated: EvaluatedLayer)] = []
 
@@ -136,9 +138,11 @@ extension Layer {
                 try bwdCUDA.add(m.backward.cudaCoreFLOPs, times: child.count)
                 try bwdIO.add(m.backward.ioBytes, times: child.count)
                 try saved.add(m.memory.trainingActivationBytes, times: child.count)
+                try kvCache.add(m.memory.kvCacheBytes, times: child.count)
                 peakActivation = max(peakActivation, m.memory.activationBytes)
             }
         }
+        try kvCache.add(try kvCacheElements.evaluate(), times: bytes)
         var activation = CheckedInt("activation memory", of: typeName)
         try activation.add(peakActivation)
         try activation.add(try heldActivationElements.evaluate(), times: bytes)
@@ -152,7 +156,7 @@ extension Layer {
             forward: PassCost(tensorCoreFLOPs: fwdTC.value, cudaCoreFLOPs: fwdCUDA.value, ioBytes: fwdIO.value),
             backward: PassCost(tensorCoreFLOPs: bwdTC.value, cudaCoreFLOPs: bwdCUDA.value, ioBytes: bwdIO.value),
             memory: MemoryCost(
-                weightBytes: weightBytes.value, activationBytes: activation.value, kvCacheBytes: 0,
+                weightBytes: weightBytes.value, activationBytes: activation.value, kvCacheBytes: kvCache.value,
                 trainingActivationBytes: saved.value, gradientBytes: gradientBytes.value))
         return EvaluatedLayer(layer: self, metrics: metrics, children: evaluatedChildren)
     }

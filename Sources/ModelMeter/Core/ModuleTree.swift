@@ -18,6 +18,16 @@ extension Layer {
     }
 }
 
+extension Layer {
+    /// The descendant module at `path` (`embed_tokens`, `blocks.2.attn`); throws when there is none.
+    public func moduleInstance(at path: String) throws -> ModuleInstance {
+        guard let instance = try moduleInstances().first(where: { $0.path == path }) else {
+            throw ModelMeterError.unknownName(kind: "module path of \(typeName)", name: path, accepted: [])
+        }
+        return instance
+    }
+}
+
 extension EvaluatedLayer {
     /// Every descendant module with its path; each distinct subtree is walked once and
     /// re-prefixed per copy.
