@@ -4,6 +4,12 @@ public struct ModuleInstance: Sendable {
     public let layer: any Layer
     public let metrics: LayerMetrics
 
+    public init(path: String, layer: any Layer, metrics: LayerMetrics) {
+        self.path = path
+        self.layer = layer
+        self.metrics = metrics
+    }
+
     /// The same instance under `prefix + path`.
     public func prefixed(_ prefix: String) -> ModuleInstance {
         ModuleInstance(path: prefix + path, layer: layer, metrics: metrics)

@@ -42,7 +42,9 @@ public struct DeepseekV2MoE: Layer {
             shape: shape, hiddenSize: configuration.hiddenSize, intermediateSize: configuration.sharedIntermediateSize)
     }
 
-    public var symbols: [Symbol] { [shape.batch, shape.tokens, hidden, experts.experts, topK] }
+    public var symbols: [Symbol] {
+        [shape.batch, shape.tokens, hidden, experts.experts, topK, experts.intermediate, experts.touchedExperts]
+    }
 
     /// The input stays live for the shared experts while the routed experts run.
     public var heldActivationElements: Formula { shape.rows * hidden }
