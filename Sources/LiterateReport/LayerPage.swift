@@ -111,25 +111,38 @@ struct LayerPageBuilder {
         let e = bytesPerElement
         var forwardRows: [[String: Any]] = []
         var backwardRows: [[String: Any]] = []
-        var ioRows: [[String: Any]] = []
+        var forwardIORows: [[String: Any]] = []
+        var backwardIORows: [[String: Any]] = []
+        // Addends of the totals, as printed in the rows (so a total's values are the rows above it).
+        var forwardTC: [String] = [], forwardCUDA: [String] = [], backwardTC: [String] = [], backwardCUDA: [String] = []
+        var forwardBytes: [String] = [], backwardBytes: [String] = []
         for row in layer.costRows() {
             switch row {
             case let .term(term, count):
                 let name = count > 1 ? "\(count) × \(term.name)" : term.name
                 if term.unit != .memoryOnly {
-                    forwardRows.append(try formulaRow(name, term.unit.rawValue, term.forwardFLOPs, count: count, unit: "FLOP"))
-                    backwardRows.append(try formulaRow(name, term.unit.rawValue, term.backwardFLOPs, count: count, unit: "FLOP"))
+                    let forward = try formulaRow(name, term.unit.rawValue, term.forwardFLOPs, count: count, format: Format.flops)
+                    let backward = try formulaRow(name, term.unit.rawValue, term.backwardFLOPs, count: count, format: Format.flops)
+                    forwardRows.append(forward)
+                    backwardRows.append(backward)
+                    if term.unit == .tensorCore {
+                        forwardTC.append(forward["value"] as? String ?? "")
+                        backwardTC.append(backward["value"] as? String ?? "")
+                    } else {
+                        forwardCUDA.append(forward["value"] as? String ?? "")
+                        backwardCUDA.append(backward["value"] as? String ?? "")
+                    }
                 }
-                let forwardElements = try term.forwardTraffic.total.evaluate()
-                let backwardElements = try term.backwardTraffic.total.evaluate()
-                if forwardElements > 0 || backwardElements > 0 {
-                    ioRows.append([
-                        "term": name,
-                        "formula": Format.code(term.forwardTraffic.total.symbolic),
-                        "substituted": Format.code(term.forwardTraffic.total.substituted),
-                        "forwardBytes": Format.bytes(forwardElements * e * count),
-                        "backwardBytes": Format.bytes(backwardElements * e * count),
-                    ])
+                for (traffic, isForward) in [(term.forwardTraffic, true), (term.backwardTraffic, false)] {
+                    guard try traffic.total.evaluate() > 0 else { continue }
+                    let row = try bytesRow(name, traffic.total, count: count, bytesPerElement: e)
+                    if isForward {
+                        forwardIORows.append(row)
+                        forwardBytes.append(row["value"] as? String ?? "")
+                    } else {
+                        backwardIORows.append(row)
+                        backwardBytes.append(row["value"] as? String ?? "")
+                    }
                 }
             case let .module(name, child, count):
                 let childMetrics = try child.metrics(precision: report.precision)
@@ -137,13 +150,26 @@ struct LayerPageBuilder {
                 let times = count > 1 ? "\(count) × " : ""
                 forwardRows.append(moduleRow(link, times, child.typeName, childMetrics.forward, count))
                 backwardRows.append(moduleRow(link, times, child.typeName, childMetrics.backward, count))
-                ioRows.append([
-                    "term": link,
-                    "formula": Format.code("\(times)\(child.typeName)"),
-                    "substituted": Format.code("\(times)\(Format.bytes(childMetrics.forward.ioBytes))"),
-                    "forwardBytes": Format.bytes(childMetrics.forward.ioBytes * count),
-                    "backwardBytes": Format.bytes(childMetrics.backward.ioBytes * count),
-                ])
+                forwardTC.append(times + Format.flops(childMetrics.forward.tensorCoreFLOPs))
+                forwardCUDA.append(times + Format.flops(childMetrics.forward.cudaCoreFLOPs))
+                backwardTC.append(times + Format.flops(childMetrics.backward.tensorCoreFLOPs))
+                backwardCUDA.append(times + Format.flops(childMetrics.backward.cudaCoreFLOPs))
+                for (bytes, isForward) in [(childMetrics.forward.ioBytes, true), (childMetrics.backward.ioBytes, false)] where bytes > 0 {
+                    let row: [String: Any] = [
+                        "term": link,
+                        "formula": Format.code("\(times)\(child.typeName) bytes"),
+                        "substituted": Format.code("\(times)\(Format.bytes(bytes))"),
+                        "elements": "",
+                        "value": Format.bytes(bytes * count),
+                    ]
+                    if isForward {
+                        forwardIORows.append(row)
+                        forwardBytes.append(times + Format.bytes(bytes))
+                    } else {
+                        backwardIORows.append(row)
+                        backwardBytes.append(times + Format.bytes(bytes))
+                    }
+                }
             }
         }
         let point = try report.roofline(m.forward)
@@ -156,26 +182,56 @@ struct LayerPageBuilder {
             "symbols": symbols,
             "forwardRows": forwardRows,
             "backwardRows": backwardRows,
-            "ioRows": ioRows,
-            "forwardTensorCore": Format.flops(m.forward.tensorCoreFLOPs),
-            "forwardCUDACore": Format.flops(m.forward.cudaCoreFLOPs),
-            "forwardIO": Format.bytes(m.forward.ioBytes),
-            "backwardTensorCore": Format.flops(m.backward.tensorCoreFLOPs),
-            "backwardCUDACore": Format.flops(m.backward.cudaCoreFLOPs),
-            "backwardIO": Format.bytes(m.backward.ioBytes),
+            "forwardTotals": flopTotals(tensorCore: forwardTC, cudaCore: forwardCUDA, pass: m.forward),
+            "backwardTotals": flopTotals(tensorCore: backwardTC, cudaCore: backwardCUDA, pass: m.backward),
+            "forwardIORows": forwardIORows,
+            "backwardIORows": backwardIORows,
+            "forwardIOTotal": totalRow("**total**", "Σ rows above", forwardBytes, Format.bytes(m.forward.ioBytes)),
+            "backwardIOTotal": totalRow("**total**", "Σ rows above", backwardBytes, Format.bytes(m.backward.ioBytes)),
             "bytesPerElement": "\(e)",
-            "memory": memoryRows(m),
-            "roofline": RooflineView.rows(point, gpu: report.gpu, precision: report.precision),
+            "memory": try memoryRows(layer, m),
+            "roofline": try RooflineView.rows(m.forward, point, gpu: report.gpu, precision: report.precision),
         ]
     }
 
-    private func formulaRow(_ name: String, _ unit: String, _ formula: Formula, count: Int, unit valueUnit: String) throws -> [String: Any] {
+    /// `a + b + c`, or `0` for no addends.
+    static func sum(_ addends: [String]) -> String { addends.isEmpty ? "0" : addends.joined(separator: " + ") }
+
+    private func totalRow(_ name: String, _ formula: String, _ addends: [String], _ value: String) -> [String: Any] {
+        ["term": name, "formula": formula, "substituted": Self.sum(addends), "value": "**\(value)**"]
+    }
+
+    private func flopTotals(tensorCore: [String], cudaCore: [String], pass: PassCost) -> [[String: Any]] {
+        [
+            totalRow("**total, tensor core**", "Σ tensor-core rows", tensorCore, Format.flops(pass.tensorCoreFLOPs)),
+            totalRow("**total, CUDA core**", "Σ CUDA-core rows", cudaCore, Format.flops(pass.cudaCoreFLOPs)),
+            totalRow("**total**", "tensor core + CUDA core",
+                     [Format.flops(pass.tensorCoreFLOPs), Format.flops(pass.cudaCoreFLOPs)], Format.flops(pass.totalFLOPs)),
+        ]
+    }
+
+    /// `count × (formula)` when a term runs `count` times.
+    private static func counted(_ text: String, _ count: Int) -> String { count > 1 ? "\(count) × (\(text))" : text }
+
+    private func formulaRow(_ name: String, _ unit: String, _ formula: Formula, count: Int, format: (Int) -> String) throws -> [String: Any] {
         let value = try formula.evaluate() * count
         return [
             "term": name, "unit": unit,
-            "formula": Format.code(formula.symbolic),
-            "substituted": Format.code(formula.substituted),
-            "value": SIUnits.format(Double(value), unit: valueUnit),
+            "formula": Format.code(Self.counted(formula.symbolic, count)),
+            "substituted": Format.code(Self.counted(formula.substituted, count)),
+            "value": format(value),
+        ]
+    }
+
+    /// A bytes row: elements (formula, values, exact count) × e.
+    private func bytesRow(_ name: String, _ elements: Formula, count: Int, bytesPerElement e: Int) throws -> [String: Any] {
+        let value = try elements.evaluate() * count
+        return [
+            "term": name,
+            "formula": Format.code("(" + Self.counted(elements.symbolic, count) + ")·e"),
+            "substituted": Format.code("(" + Self.counted(elements.substituted, count) + ")·\(e)"),
+            "elements": Format.count(value),
+            "value": Format.bytes(value * e),
         ]
     }
 
@@ -188,31 +244,78 @@ struct LayerPageBuilder {
         ]
     }
 
-    private func memoryRows(_ m: LayerMetrics) -> [[String: Any]] {
+    /// Memory rows: rule, the rule with this configuration's values, and the bytes.
+    private func memoryRows(_ layer: any Layer, _ m: LayerMetrics) throws -> [[String: Any]] {
         let e = bytesPerElement
+        // Inference peak: the largest step (a kernel's working set or a child's own peak) plus held tensors.
+        var largest = (name: "", bytes: 0)
+        var ownSaved = Formula.zero
+        var childSaved: [String] = []
+        for step in layer.steps {
+            switch step {
+            case let .term(term):
+                let bytes = try term.forwardTraffic.workingSet.evaluate() * e
+                if bytes > largest.bytes { largest = (term.name, bytes) }
+                ownSaved = ownSaved + term.savedElements
+            case let .child(child):
+                let memory = try child.layer.metrics(precision: report.precision).memory
+                if memory.activationBytes > largest.bytes { largest = ("\(child.displayName) peak", memory.activationBytes) }
+                if memory.trainingActivationBytes > 0 {
+                    childSaved.append((child.count > 1 ? "\(child.count) × " : "") + "\(Format.bytes(memory.trainingActivationBytes)) (\(child.displayName))")
+                }
+            }
+        }
+        let held = try layer.heldActivationElements.evaluate()
+        let ownSavedElements = try ownSaved.evaluate()
+        let savedAddends = (ownSavedElements > 0 ? ["\(Format.count(ownSavedElements)) × \(e)"] : []) + childSaved
+        let trainable = m.memory.gradientBytes / e
         return [
-            ["what": "weights", "rule": "parameters × e = \(Format.count(m.parameters)) × \(e)", "value": Format.bytes(m.memory.weightBytes)],
-            ["what": "activations (inference peak)", "rule": "largest kernel working set + held tensors", "value": Format.bytes(m.memory.activationBytes)],
-            ["what": "activations saved for backward (training)", "rule": "Σ saved tensors × e", "value": Format.bytes(m.memory.trainingActivationBytes)],
-            ["what": "gradients (training)", "rule": "trainable parameters × e", "value": Format.bytes(m.memory.gradientBytes)],
-            ["what": "KV cache", "rule": "encoder: no state kept between calls", "value": Format.bytes(m.memory.kvCacheBytes)],
+            ["what": "weights", "rule": "parameters × e", "values": "\(Format.count(m.parameters)) × \(e)",
+             "value": Format.bytes(m.memory.weightBytes)],
+            ["what": "activations (inference peak)", "rule": "largest step + held tensors × e",
+             "values": "\(Format.bytes(largest.bytes)) (\(largest.name)) + \(Format.count(held)) × \(e)",
+             "value": Format.bytes(m.memory.activationBytes)],
+            ["what": "activations saved for backward (training)", "rule": "own saved elements × e + Σ children's saved bytes",
+             "values": Self.sum(savedAddends), "value": Format.bytes(m.memory.trainingActivationBytes)],
+            ["what": "gradients (training)", "rule": "trainable parameters × e", "values": "\(Format.count(trainable)) × \(e)",
+             "value": Format.bytes(m.memory.gradientBytes)],
+            ["what": "KV cache", "rule": "encoder: no state kept between calls", "values": "0",
+             "value": Format.bytes(m.memory.kvCacheBytes)],
         ]
     }
 }
 
-/// Rows of the roofline box.
+/// Rows of the roofline box: each quantity with its rule, the rule with values, and the result.
 enum RooflineView {
-    static func rows(_ point: RooflinePoint, gpu: GPUSpec, precision: Precision) -> [[String: Any]] {
-        [
-            ["what": "arithmetic intensity", "value": Format.intensity(point.arithmeticIntensity)],
-            ["what": "ridge point (tensor cores, \(precision.rawValue))", "value": Format.intensity(point.ridgePoint)],
-            ["what": "ridge point (CUDA cores, FP32)", "value": Format.intensity(point.cudaRidgePoint)],
-            ["what": "tensor-core time", "value": Format.seconds(point.tensorCoreSeconds)],
-            ["what": "CUDA-core time", "value": Format.seconds(point.cudaCoreSeconds)],
-            ["what": "memory time", "value": Format.seconds(point.memorySeconds)],
-            ["what": "time lower bound", "value": "**\(Format.seconds(point.timeLowerBoundSeconds))**"],
-            ["what": "attainable throughput", "value": Format.throughput(point.attainableFLOPS)],
-            ["what": "bound by", "value": "**\(point.bound.rawValue)**"],
+    static func rows(_ pass: PassCost, _ point: RooflinePoint, gpu: GPUSpec, precision: Precision) throws -> [[String: Any]] {
+        let tensorPeak = try gpu.tensorCorePeak(for: precision).teraFLOPS * 1e12
+        let cudaPeak = gpu.cudaCorePeak.teraFLOPS * 1e12
+        let bandwidth = Format.bandwidth(gpu.memoryBandwidthGBps)
+        let tc = Format.flops(pass.tensorCoreFLOPs), cuda = Format.flops(pass.cudaCoreFLOPs)
+        let flops = Format.flops(pass.totalFLOPs), bytes = Format.bytes(pass.ioBytes)
+        let compute = Format.seconds(point.computeSeconds), memory = Format.seconds(point.memorySeconds)
+        let bound = point.bound == .memory ? "\(memory) ≥ \(compute)" : "\(compute) > \(memory)"
+        func row(_ what: String, _ rule: String, _ values: String, _ value: String) -> [String: Any] {
+            ["what": what, "rule": rule, "values": values, "value": value]
+        }
+        return [
+            row("arithmetic intensity", "FLOPs / bytes", "\(flops) / \(bytes)", Format.intensity(point.arithmeticIntensity)),
+            row("ridge point (tensor cores, \(precision.rawValue))", "tensor-core peak / bandwidth",
+                "\(Format.throughput(tensorPeak)) / \(bandwidth)", Format.intensity(point.ridgePoint)),
+            row("ridge point (CUDA cores, FP32)", "CUDA-core peak / bandwidth",
+                "\(Format.throughput(cudaPeak)) / \(bandwidth)", Format.intensity(point.cudaRidgePoint)),
+            row("tensor-core time", "tensor-core FLOPs / tensor-core peak", "\(tc) / \(Format.throughput(tensorPeak))",
+                Format.seconds(point.tensorCoreSeconds)),
+            row("CUDA-core time", "CUDA-core FLOPs / CUDA-core peak", "\(cuda) / \(Format.throughput(cudaPeak))",
+                Format.seconds(point.cudaCoreSeconds)),
+            row("compute time", "tensor-core time + CUDA-core time",
+                "\(Format.seconds(point.tensorCoreSeconds)) + \(Format.seconds(point.cudaCoreSeconds))", compute),
+            row("memory time", "bytes / bandwidth", "\(bytes) / \(bandwidth)", memory),
+            row("time lower bound", "max(compute time, memory time)", "max(\(compute), \(memory))",
+                "**\(Format.seconds(point.timeLowerBoundSeconds))**"),
+            row("attainable throughput", "FLOPs / time lower bound",
+                "\(flops) / \(Format.seconds(point.timeLowerBoundSeconds))", Format.throughput(point.attainableFLOPS)),
+            row("bound by", "the larger of compute and memory time", bound, "**\(point.bound.rawValue)**"),
         ]
     }
 }
