@@ -1,3 +1,4 @@
+import CommonMark
 import ModelMeter
 import DeepSeekOCR
 
@@ -8,20 +9,31 @@ struct LayerOccurrence {
         let layer: any Layer
         let metrics: LayerMetrics
         let paths: [String]
+        /// A name a reader can tell apart from the type's other configurations:
+        /// `local crops · windowed block · B = 36, S = 196`.
+        let name: String
+        /// The heading id of the configuration's section on its layer page.
+        var anchor: String { CommonMark.slug(for: name) }
     }
 
     let doc: LayerDoc
     /// Distinct configurations, the one with the most forward FLOPs first.
     let configurations: [Configuration]
 
-    /// Groups the report's instances of `doc.vendorClass` by their bound symbols.
-    static func collect(_ doc: LayerDoc, in report: ModelReport) -> LayerOccurrence? {
+    /// What makes two instances the same configuration: the same symbols and the same own
+    /// parameter shapes (e.g. rel-pos tables).
+    static func key(_ layer: any Layer) -> String {
+        layer.symbols.map { "\($0.name)=\($0.value)" }.joined(separator: ",")
+            + "|" + layer.ownParameters.map { "\($0.name)\($0.shape)" }.joined(separator: ",")
+    }
+
+    /// Groups the report's instances of `doc.vendorClass` by `key`; `roles` maps module paths
+    /// to the role of the nearest enclosing module that has one.
+    static func collect(_ doc: LayerDoc, in report: ModelReport, roles: [String: String]) -> LayerOccurrence? {
         var order: [String] = []
         var groups: [String: (layer: any Layer, metrics: LayerMetrics, paths: [String])] = [:]
         for instance in report.modules where instance.layer.typeName == doc.vendorClass {
-            // Same symbols and same own parameter shapes (e.g. rel-pos tables) = same configuration.
-            let key = instance.layer.symbols.map { "\($0.name)=\($0.value)" }.joined(separator: ",")
-                + "|" + instance.layer.ownParameters.map { "\($0.name)\($0.shape)" }.joined(separator: ",")
+            let key = key(instance.layer)
             if groups[key] == nil {
                 order.append(key)
                 groups[key] = (instance.layer, instance.metrics, [])
@@ -29,16 +41,99 @@ struct LayerOccurrence {
             groups[key]?.paths.append(instance.path)
         }
         guard !order.isEmpty else { return nil }
-        let configurations = order.compactMap { groups[$0] }
-            .map { Configuration(layer: $0.layer, metrics: $0.metrics, paths: $0.paths) }
-            .sorted { $0.metrics.forward.totalFLOPs > $1.metrics.forward.totalFLOPs }
+        let sorted = order.compactMap { groups[$0] }.sorted { $0.metrics.forward.totalFLOPs > $1.metrics.forward.totalFLOPs }
+        // Symbols whose values differ between configurations name them, batch and sequence
+        // first, as few as tell the configurations apart (at least two); one configuration is
+        // named by its first two symbols.
+        let symbolNames = sorted[0].layer.symbols.map(\.name)
+        func value(_ name: String, _ layer: any Layer) -> Int? { layer.symbols.first { $0.name == name }?.value }
+        let priority = ["B", "S", "T", "N"]
+        let varying = symbolNames.filter { name in Set(sorted.map { value(name, $0.layer) ?? -1 }).count > 1 }
+            .enumerated().sorted { a, b in
+                (priority.firstIndex(of: a.element) ?? priority.count, a.offset) < (priority.firstIndex(of: b.element) ?? priority.count, b.offset)
+            }.map(\.element)
+        var shown = sorted.count > 1 ? varying : Array(symbolNames.prefix(2))
+        if sorted.count > 1 {
+            let needed = (1...max(1, varying.count)).first { count in
+                Set(sorted.map { group in varying.prefix(count).map { "\(value($0, group.layer) ?? -1)" }.joined(separator: ",") }).count == sorted.count
+            } ?? varying.count
+            shown = Array(varying.prefix(max(2, needed)))
+        }
+        var used: [String: Int] = [:]
+        let configurations = sorted.map { group -> Configuration in
+            var parts: [String] = []
+            let views = ordered(group.paths.map(viewName)).filter { !$0.isEmpty }
+            if !views.isEmpty { parts.append(views.joined(separator: " + ")) }
+            let groupRoles = ordered(group.paths.map { roles[$0] ?? "" })
+            if groupRoles.count == 1, let role = groupRoles.first, !role.isEmpty { parts.append(role) }
+            let values = shown.compactMap { name in group.layer.symbols.first { $0.name == name } }
+                .map { "\($0.name) = \(Format.count($0.value))" }
+            if !values.isEmpty { parts.append(values.joined(separator: ", ")) }
+            var name = parts.isEmpty ? doc.vendorClass : parts.joined(separator: " · ")
+            used[name, default: 0] += 1
+            if let seen = used[name], seen > 1 { name += " · variant \(seen)" }
+            return Configuration(layer: group.layer, metrics: group.metrics, paths: group.paths, name: name)
+        }
         return LayerOccurrence(doc: doc, configurations: configurations)
+    }
+
+    /// `global/sam_model.blocks.0` → `global view`; `local/…` → `local crops`; no namespace → empty.
+    static func viewName(_ path: String) -> String {
+        guard let slash = path.firstIndex(of: "/") else { return "" }
+        let namespace = String(path[..<slash])
+        return namespace == "local" ? "local crops" : "\(namespace) view"
+    }
+
+    private static func ordered(_ items: [String]) -> [String] {
+        var seen = Set<String>()
+        return items.filter { seen.insert($0).inserted }
+    }
+}
+
+/// Every documented layer type's configurations in one report, so a page can link a child
+/// module to the section of its own configuration on the child's page.
+struct ConfigurationDirectory {
+    let occurrences: [String: LayerOccurrence]
+
+    init(docs: [LayerDoc], report: ModelReport) {
+        // Roles: a module's own, else its parent's (modules come parent first).
+        var roles: [String: String] = [:]
+        for instance in report.modules {
+            if let role = instance.layer.role {
+                roles[instance.path] = role
+            } else if let dot = instance.path.lastIndex(of: "."), let parent = roles[String(instance.path[..<dot])] {
+                roles[instance.path] = parent
+            }
+        }
+        var occurrences: [String: LayerOccurrence] = [:]
+        for doc in docs {
+            occurrences[doc.vendorClass] = LayerOccurrence.collect(doc, in: report, roles: roles)
+        }
+        self.occurrences = occurrences
+    }
+
+    /// `op-Block.md#global-view-windowed-block-b-1` for a documented layer, `op-Block.md`
+    /// when its configuration is not in the report, `nil` for an undocumented one.
+    func link(to layer: any Layer) -> String? {
+        guard layer.doc != nil else { return nil }
+        let page = "op-\(layer.typeName).md"
+        let key = LayerOccurrence.key(layer)
+        guard let configuration = occurrences[layer.typeName]?.configurations.first(where: { LayerOccurrence.key($0.layer) == key }) else {
+            return page
+        }
+        return page + "#" + configuration.anchor
     }
 }
 
 /// Builds the view of `templates/layer.md.mustache` for one layer type.
 struct LayerPageBuilder {
     let report: ModelReport
+    let directory: ConfigurationDirectory
+
+    init(report: ModelReport, docs: [LayerDoc]) {
+        self.report = report
+        directory = ConfigurationDirectory(docs: docs, report: report)
+    }
 
     var bytesPerElement: Int { report.precision.bytesPerElement }
 
@@ -49,8 +144,16 @@ struct LayerPageBuilder {
             let text = try Placeholders.resolve(hint.section(section), values: values, file: hint.path)
             return try links.rewrite(text, source: hint.path)
         }
-        let configurations = try occurrence.configurations.enumerated().map { index, configuration in
-            try configurationView(configuration, index: index + 1, total: occurrence.configurations.count)
+        let configurations = try occurrence.configurations.map(configurationView)
+        let glance: [[String: Any]] = try occurrence.configurations.map { configuration in
+            let forward = configuration.metrics.forward
+            let point = try report.roofline(forward)
+            return [
+                "name": configuration.name, "anchor": configuration.anchor,
+                "flops": Format.flops(forward.totalFLOPs), "bytes": Format.bytes(forward.ioBytes),
+                "intensity": Format.intensity(point.arithmeticIntensity),
+                "time": Format.seconds(point.timeLowerBoundSeconds), "bound": point.bound.rawValue,
+            ]
         }
         return [
             "title": occurrence.doc.vendorClass,
@@ -72,6 +175,7 @@ struct LayerPageBuilder {
             "performance": try prose("Performance on the GPU"),
             "related": try prose("Related modules"),
             "references": try prose("References"),
+            "glance": glance,
             "configurations": configurations,
         ]
     }
@@ -105,7 +209,7 @@ struct LayerPageBuilder {
         return values
     }
 
-    private func configurationView(_ configuration: LayerOccurrence.Configuration, index: Int, total: Int) throws -> [String: Any] {
+    private func configurationView(_ configuration: LayerOccurrence.Configuration) throws -> [String: Any] {
         let layer = configuration.layer
         let m = configuration.metrics
         let e = bytesPerElement
@@ -146,7 +250,7 @@ struct LayerPageBuilder {
                 }
             case let .module(name, child, count):
                 let childMetrics = try child.metrics(precision: report.precision)
-                let link = "[\(name)](op-\(child.typeName).md) (\(child.typeName))"
+                let link = "[\(name)](\(directory.link(to: child) ?? "op-\(child.typeName).md")) (\(child.typeName))"
                 let times = count > 1 ? "\(count) × " : ""
                 forwardRows.append(moduleRow(link, times, child.typeName, childMetrics.forward, count))
                 backwardRows.append(moduleRow(link, times, child.typeName, childMetrics.backward, count))
@@ -177,7 +281,9 @@ struct LayerPageBuilder {
             ["name": $0.name, "value": Format.count($0.value), "meaning": $0.meaning]
         }
         return [
-            "heading": total > 1 ? "Configuration \(index) of \(total)" : "Configuration",
+            "name": configuration.name,
+            "anchor": configuration.anchor,
+            "instances": Format.count(configuration.paths.count),
             "paths": PathList.compress(configuration.paths).map { ["path": $0] },
             "symbols": symbols,
             "forwardRows": forwardRows,

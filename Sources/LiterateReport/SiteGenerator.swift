@@ -42,7 +42,7 @@ public struct SiteGenerator: Sendable {
         let links = LinkMap(pages: pageOfSource)
 
         var markdown: [(page: String, title: String, text: String)] = []
-        let layerBuilder = LayerPageBuilder(report: report)
+        let layerBuilder = LayerPageBuilder(report: report, docs: Self.layerDocs)
         let root = self.root
         // The pages are independent: render them on all cores, the heaviest first.
         let jobs: [PageJob] = [.summary, .verification] + Self.layerDocs.map(PageJob.layer)
@@ -52,7 +52,7 @@ public struct SiteGenerator: Sendable {
                 return try Self.layerPage(doc, report: report, builder: layerBuilder, root: root, templates: templates, links: links)
             case .summary:
                 let sweepCharts = try Self.sweepCharts(for: report)
-                var view = try SummaryPageBuilder(report: report).view(chartFile: Self.chartFile)
+                var view = try SummaryPageBuilder(report: report, directory: layerBuilder.directory).view(chartFile: Self.chartFile)
                 view["sweeps"] = sweepCharts.map { ["title": $0.title, "file": $0.fileName] }
                 return .summary(text: try templates.render("summary.md", view), charts: sweepCharts)
             case .verification:
@@ -138,7 +138,7 @@ public struct SiteGenerator: Sendable {
     private static func layerPage(
         _ doc: LayerDoc, report: ModelReport, builder: LayerPageBuilder, root: URL, templates: TemplateSet, links: LinkMap
     ) throws -> PageOutput {
-        guard let occurrence = LayerOccurrence.collect(doc, in: report) else {
+        guard let occurrence = builder.directory.occurrences[doc.vendorClass] else {
             throw SiteError(file: doc.hintDoc, "no \(doc.vendorClass) module in the workload \(report.workload.summary)")
         }
         let hint = try HintDocument.load(root: root, path: doc.hintDoc)

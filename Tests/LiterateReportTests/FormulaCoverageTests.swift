@@ -9,6 +9,8 @@ struct FormulaCoverageTests {
     /// A cell of a generated table that holds a number.
     struct NumericCell: CustomStringConvertible {
         let page: String
+        /// The `###` section the cell is in.
+        var section = ""
         let row: String
         let column: String
         let text: String
@@ -18,6 +20,8 @@ struct FormulaCoverageTests {
     struct Coverage {
         var covered: [NumericCell] = []
         var bare: [NumericCell] = []
+        /// Summary cells that repeat a covered result of the section they link to.
+        var repeated: [NumericCell] = []
         /// Symbol values: the inputs the formulas are written in (defined, not computed).
         var definitions = 0
     }
@@ -48,8 +52,12 @@ struct FormulaCoverageTests {
         var coverage = Coverage()
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         var index = 0
+        var section = ""
+        var summaries: [(row: [String], columns: [String])] = []
         while index < lines.count {
             let line = lines[index]
+            if line.hasPrefix("### ") { section = String(line.dropFirst(4)) }
+            if line.hasPrefix("## ") { section = "" }
             guard headers.contains(line), index + 1 < lines.count, lines[index + 1].hasPrefix("|---") else {
                 index += 1
                 continue
@@ -59,6 +67,10 @@ struct FormulaCoverageTests {
             while index < lines.count, lines[index].hasPrefix("|") {
                 let row = cells(lines[index])
                 defer { index += 1 }
+                if columns.first == "configuration" {
+                    summaries.append((row, columns))
+                    continue
+                }
                 if columns.first == "symbol" {
                     coverage.definitions += row.count > 1 && row[1].contains(where: \.isNumber) ? 1 : 0
                     continue
@@ -69,13 +81,25 @@ struct FormulaCoverageTests {
                     where !["formula", "with values", "unit"].contains(column) && position < row.count {
                     let cell = row[position]
                     guard cell.contains(where: \.isNumber) else { continue }
-                    let entry = NumericCell(page: page, row: row[0], column: column, text: cell)
+                    let entry = NumericCell(page: page, section: section, row: row[0], column: column, text: cell)
                     if !formula.isEmpty && values.contains(where: \.isNumber) {
                         coverage.covered.append(entry)
                     } else {
                         coverage.bare.append(entry)
                     }
                 }
+            }
+        }
+        // A summary row (one per configuration) repeats figures: each must be a result shown
+        // with its formula in the section the row links to.
+        for (row, columns) in summaries {
+            guard let name = row.first?.dropFirst().split(separator: "]").first.map(String.init) else { continue }
+            let results = Set(coverage.covered.filter { $0.section == name }.map { $0.text.replacingOccurrences(of: "**", with: "") })
+            for (position, column) in columns.enumerated().dropFirst() where position < row.count {
+                let cell = row[position]
+                guard cell.contains(where: \.isNumber) else { continue }
+                let entry = NumericCell(page: page, section: "", row: row[0], column: column, text: cell)
+                if results.contains(cell) { coverage.repeated.append(entry) } else { coverage.bare.append(entry) }
             }
         }
         return coverage
@@ -95,9 +119,11 @@ struct FormulaCoverageTests {
             #expect(!coverage.covered.isEmpty, "\(path) has no generated numbers")
             total.covered += coverage.covered
             total.bare += coverage.bare
+            total.repeated += coverage.repeated
             total.definitions += coverage.definitions
         }
-        print("formula coverage: \(total.covered.count) numbers with formula and values, \(total.bare.count) bare, \(total.definitions) symbol values")
+        print("formula coverage: \(total.covered.count) numbers with formula and values, \(total.repeated.count) summary cells repeating them, \(total.bare.count) bare, \(total.definitions) symbol values")
+        #expect(total.repeated.count >= 4 * SiteGenerator.layerDocs.count)
         #expect(total.covered.count > 1000)
     }
 
@@ -113,5 +139,31 @@ struct FormulaCoverageTests {
         let coverage = Self.check(page: "x", text: page, headers: headers)
         #expect(coverage.covered.count == 1)
         #expect(coverage.bare.map(\.text) == ["356 µs"])
+    }
+
+    @Test("a summary row must repeat a result of the section it links to")
+    func summaryRowsRepeatResults() {
+        let headers: Set<String> = ["| configuration | time |", "| quantity | formula | with values | value |"]
+        let page = """
+        | configuration | time |
+        |---|--:|
+        | [a](#a) | 509 µs |
+        | [b](#b) | 1.00 ms |
+
+        ### a
+
+        | quantity | formula | with values | value |
+        |---|---|---|--:|
+        | memory time | bytes / bandwidth | 911.74 MB / 1,792 GB/s | **509 µs** |
+
+        ### b
+
+        | quantity | formula | with values | value |
+        |---|---|---|--:|
+        | memory time | bytes / bandwidth | 1.79 GB / 1,792 GB/s | 999 µs |
+        """
+        let coverage = Self.check(page: "x", text: page, headers: headers)
+        #expect(coverage.repeated.map(\.text) == ["509 µs"])
+        #expect(coverage.bare.map(\.text) == ["1.00 ms"])
     }
 }

@@ -66,6 +66,26 @@ struct SiteTests {
         #expect(checked > 100)
     }
 
+    @Test("every #fragment of an HTML link names an id on its target page")
+    func anchorsResolve() throws {
+        let files = try SiteGenerator(root: TestProject.root).render(report: try TestProject.standardReport())
+        var ids: [String: Set<String>] = [:]
+        for file in files where file.path.hasSuffix(".html") {
+            ids[file.path] = Set(Self.targets(in: TestProject.text(file.data), opener: " id=\"", closer: "\""))
+        }
+        var checked = 0
+        for file in files where file.path.hasSuffix(".html") {
+            for target in Self.targets(in: TestProject.text(file.data), opener: "href=\"", closer: "\"") where target.contains("#") {
+                let parts = target.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+                let page = parts[0].isEmpty ? file.path : "html/" + parts[0]
+                #expect(ids[page]?.contains(parts[1]) == true, "\(file.path) links to \(target): no such id")
+                checked += 1
+            }
+        }
+        // Every configuration row, "where it runs" entry and child row links to a section.
+        #expect(checked > 200)
+    }
+
     @Test("HTML pages are self-contained: inline CSS, inline SVG, no external resources")
     func selfContained() throws {
         let files = try SiteGenerator(root: TestProject.root).render(report: try TestProject.standardReport())

@@ -103,6 +103,10 @@ public protocol Layer: Sendable {
     var parametersReceiveGradients: Bool { get }
     /// The hint doc, for the thirteen documented vendor layers; `nil` for PyTorch primitives.
     var doc: LayerDoc? { get }
+    /// A short name for the role this instance plays when instances of one type differ in kind
+    /// (`windowed block`, `global-attention block`); modules inside it share the role. `nil` when
+    /// shapes alone tell the instances apart.
+    var role: String? { get }
 }
 
 /// One step of a layer's forward pass: a cost term of its own, or a child module.
@@ -124,4 +128,5 @@ extension Layer {
     public var heldActivationElements: Formula { .zero }
     public var parametersReceiveGradients: Bool { true }
     public var doc: LayerDoc? { nil }
+    public var role: String? { nil }
 }
