@@ -200,6 +200,10 @@ struct LayerPageBuilder {
             "roofline.intensity": Format.intensity(point.arithmeticIntensity),
             "roofline.bound": point.bound.rawValue,
             "roofline.timeLowerBound": Format.seconds(point.timeLowerBoundSeconds),
+            "gpu.name": report.gpu.name,
+            "gpu.ridge": Format.intensity(point.ridgePoint),
+            "gpu.tensorPeak": Format.throughput(try report.gpu.tensorCorePeak(for: report.precision).teraFLOPS * 1e12),
+            "gpu.bandwidth": Format.bandwidth(report.gpu.memoryBandwidthGBps),
         ]
         for configuration in occurrence.configurations {
             for symbol in configuration.layer.symbols where values["config.\(symbol.name)"] == nil {
@@ -277,7 +281,19 @@ struct LayerPageBuilder {
             }
         }
         let point = try report.roofline(m.forward)
-        let symbols: [[String: Any]] = layer.symbols.map {
+        // Every symbol a formula on this page uses: the layer's own, those its inlined
+        // primitives bring (stored table sizes, neck widths …), and e.
+        var defined = layer.symbols
+        for row in layer.costRows() {
+            guard case let .term(term, _) = row else { continue }
+            for formula in [term.forwardFLOPs, term.backwardFLOPs, term.forwardTraffic.total, term.backwardTraffic.total] {
+                for symbol in formula.symbols where !defined.contains(where: { $0.name == symbol.name }) {
+                    defined.append(symbol)
+                }
+            }
+        }
+        defined.append(Symbol("e", e, "bytes per element (\(report.precision.rawValue))"))
+        let symbols: [[String: Any]] = defined.map {
             ["name": $0.name, "value": Format.count($0.value), "meaning": $0.meaning]
         }
         return [

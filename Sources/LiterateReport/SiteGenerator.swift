@@ -142,6 +142,7 @@ public struct SiteGenerator: Sendable {
             throw SiteError(file: doc.hintDoc, "no \(doc.vendorClass) module in the workload \(report.workload.summary)")
         }
         let hint = try HintDocument.load(root: root, path: doc.hintDoc)
+        try HintFigures.check(root: root, path: doc.hintDoc)
         guard hint.title == doc.vendorClass else {
             throw SiteError(file: doc.hintDoc, line: 1, "title '# \(hint.title)' should be '# \(doc.vendorClass)'")
         }

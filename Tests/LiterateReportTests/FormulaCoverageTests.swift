@@ -127,6 +127,43 @@ struct FormulaCoverageTests {
         #expect(total.covered.count > 1000)
     }
 
+    /// Symbol names in a formula code span: tokens with a letter (`3C`, `n_win`, `G₂`).
+    static func symbolNames(in formula: String) -> [String] {
+        let separators = Set("`·+−-()/⌈⌉ ×,²³⁴⁰¹⁵⁶⁷⁸⁹")
+        return formula.split(whereSeparator: { separators.contains($0) }).map(String.init)
+            .filter { $0.contains(where: \.isLetter) }
+    }
+
+    @Test("every symbol in a formula on a layer page is defined in its configuration's symbol table")
+    func symbolsDefined() throws {
+        let files = try SiteGenerator(root: TestProject.root).render(report: try TestProject.standardReport())
+        var checked = 0
+        for doc in SiteGenerator.layerDocs {
+            let path = "kb/op-\(doc.vendorClass).md"
+            let text = try #require(files.first { $0.path == path }.map { TestProject.text($0.data) })
+            var defined = Set<String>()
+            var columns: [String] = []
+            var section = ""
+            for line in text.split(separator: "\n").map(String.init) {
+                if line.hasPrefix("#") { section = line; defined = []; columns = []; continue }
+                guard line.hasPrefix("|"), !line.hasPrefix("|---") else { columns = line.hasPrefix("|---") ? columns : []; continue }
+                let row = Self.cells(line)
+                if columns.isEmpty { columns = row; continue }
+                if columns.first == "symbol" {
+                    defined.insert(row[0].trimmingCharacters(in: CharacterSet(charactersIn: "`")))
+                    continue
+                }
+                guard let formulaColumn = columns.firstIndex(of: "formula"), columns.first == "term",
+                      !row[0].contains("]("), row[formulaColumn].hasPrefix("`") else { continue }
+                for name in Self.symbolNames(in: row[formulaColumn]) {
+                    #expect(defined.contains(name), "\(path) \(section): '\(name)' in \(row[formulaColumn]) is not in the symbol table")
+                    checked += 1
+                }
+            }
+        }
+        #expect(checked > 1000)
+    }
+
     @Test("the check finds a bare number")
     func findsBareNumber() {
         let headers: Set<String> = ["| quantity | formula | with values | value |"]
