@@ -78,13 +78,8 @@ public struct SiteGenerator: Sendable {
         }
 
         markdown.append(("conventions", "Counting conventions", try templates.render("conventions.md", try conventionsView(conventions, links: links, report: report))))
-        let indexView: [String: Any] = [
-            "title": readme.title,
-            "readme": try links.rewrite(readme.body, source: Self.readmePath),
-            "workload": report.workload.summary,
-            "gpu": report.gpu.name,
-            "layers": layerLinks,
-        ]
+        let indexView = try IndexPageBuilder(report: report, directory: layerBuilder.directory).view(
+            title: readme.title, readme: try links.rewrite(readme.body, source: Self.readmePath), layers: layerLinks)
         markdown.append(("index", "ModelMeter knowledge base", try templates.render("index.md", indexView)))
 
         let chart = try RooflineChart(gpu: report.gpu, precision: report.precision, points: chartPoints).svg()
@@ -107,7 +102,13 @@ public struct SiteGenerator: Sendable {
             files.append(("kb/\(name)", Data(svg.utf8)))
             files.append(("html/\(name)", Data(svg.utf8)))
         }
-        files.append(("report.json", Data((try report.json().rendered() + "\n").utf8)))
+        // The downloads sit beside the pages that link to them, and at the top for scripts.
+        let json = Data((try report.json().rendered() + "\n").utf8)
+        let csv = Data(try report.csv().utf8)
+        for folder in ["kb/", "html/", ""] {
+            files.append(("\(folder)report.csv", csv))
+            files.append(("\(folder)report.json", json))
+        }
         return files
     }
 
@@ -154,6 +155,7 @@ public struct SiteGenerator: Sendable {
             "forward": Format.flops(primary.metrics.forward.totalFLOPs),
             "bound": point.bound.rawValue,
             "instances": Format.count(occurrence.configurations.reduce(0) { $0 + $1.paths.count }),
+            "configurations": Format.count(occurrence.configurations.count),
         ])
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import DeepSeekOCR
+import ModelMeter
 import LiterateReport
 
 @Suite("Knowledge-base site")
@@ -17,8 +18,15 @@ struct SiteTests {
         }
         #expect(files["kb/roofline.svg"] != nil)
         #expect(files["report.json"] != nil)
-        // 17 pages × 2 formats + (roofline + 2 sweeps × 4 charts) × 2 formats + report.json
-        #expect(files.count == 17 * 2 + 9 * 2 + 1)
+        // 17 pages × 2 formats + (roofline + 2 sweeps × 4 charts) × 2 formats
+        // + report.json and report.csv at the top and beside the pages in kb/ and html/
+        #expect(files.count == 17 * 2 + 9 * 2 + 2 * 3)
+        for folder in ["kb/", "html/", ""] {
+            #expect(files["\(folder)report.csv"] != nil && files["\(folder)report.json"] == files["report.json"])
+        }
+        let csv = try #require(files["html/report.csv"]).split(separator: UInt8(ascii: "\n"))
+        // One row per module instance, the total and the header.
+        #expect(csv.count == (try TestProject.standardReport()).modules.count + 2)
         for quantity in ["flops", "io-bytes", "activation-memory", "time-lower-bound"] {
             #expect(files["kb/sweep-resolution-\(quantity).svg"] != nil)
             #expect(files["html/sweep-crops-\(quantity).svg"] != nil)
@@ -64,6 +72,21 @@ struct SiteTests {
             }
         }
         #expect(checked > 100)
+    }
+
+    @Test("the front page is for readers: headline figures, stages, downloads; no authoring rules")
+    func frontPage() throws {
+        let report = try TestProject.standardReport()
+        let files = try SiteGenerator(root: TestProject.root).render(report: report)
+        let page = try #require(files.first { $0.path == "kb/index.md" }.map { TestProject.text($0.data) })
+        for link in ["(summary.md)", "(verification.md)", "(conventions.md)", "(report.json)", "(report.csv)", "(op-Attention.md)"] {
+            #expect(page.contains(link), "front page lacks \(link)")
+        }
+        #expect(!page.contains("Rules for an op doc") && !page.contains("placeholder"))
+        // One stage row per top-level module of each view: 3 modules × 2 views in Gundam mode.
+        let stageRows = page.split(separator: "\n").filter { $0.hasPrefix("| global view: ") || $0.hasPrefix("| local crops: ") }
+        #expect(stageRows.count == 6)
+        #expect(page.contains("| forward time lower bound, whole stack | **\(SIUnits.seconds(try report.roofline(report.totals.forward).timeLowerBoundSeconds))**"))
     }
 
     @Test("every #fragment of an HTML link names an id on its target page")
