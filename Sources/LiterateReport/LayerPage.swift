@@ -176,6 +176,7 @@ struct LayerPageBuilder {
             "related": try prose("Related modules"),
             "references": try prose("References"),
             "glance": glance,
+            "rooflineChart": RooflineOverview.layerChartFile(occurrence.doc),
             "configurations": configurations,
         ]
     }

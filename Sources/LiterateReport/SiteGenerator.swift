@@ -19,7 +19,6 @@ public struct SiteGenerator: Sendable {
     public static let readmePath = "\(knowledgeBase)/README.md"
     public static let conventionsPath = "\(knowledgeBase)/conventions.md"
     public static let opsFolder = "\(knowledgeBase)/ops"
-    static let chartFile = "roofline.svg"
 
     /// Project root: where `context/` and `templates/` are.
     public let root: URL
@@ -46,13 +45,16 @@ public struct SiteGenerator: Sendable {
         let root = self.root
         // The pages are independent: render them on all cores, the heaviest first.
         let jobs: [PageJob] = [.summary, .verification] + Self.layerDocs.map(PageJob.layer)
+        let rooflines = RooflineOverview(report: report, directory: layerBuilder.directory)
+        let stageCharts = try rooflines.stageCharts()
         let outputs = try parallelMap(jobs) { job -> PageOutput in
             switch job {
             case let .layer(doc):
                 return try Self.layerPage(doc, report: report, builder: layerBuilder, root: root, templates: templates, links: links)
             case .summary:
                 let sweepCharts = try Self.sweepCharts(for: report)
-                var view = try SummaryPageBuilder(report: report, directory: layerBuilder.directory).view(chartFile: Self.chartFile)
+                var view = try SummaryPageBuilder(report: report, directory: layerBuilder.directory).view()
+                view["stageCharts"] = stageCharts.map { ["title": $0.title, "file": $0.file] }
                 view["sweeps"] = sweepCharts.map { ["title": $0.title, "file": $0.fileName] }
                 return .summary(text: try templates.render("summary.md", view), charts: sweepCharts)
             case .verification:
@@ -60,14 +62,12 @@ public struct SiteGenerator: Sendable {
                 return .verification(text: try templates.render("verification.md", try VerificationPageBuilder(runs: runs).view()))
             }
         }
-        var chartPoints: [RooflineChart.Point] = []
         var layerLinks: [[String: String]] = []
         var sweepCharts: [SweepChart] = []
         for output in outputs {
             switch output {
-            case let .layer(doc, text, point, link):
+            case let .layer(doc, text, _, link):
                 markdown.append(("op-\(doc.vendorClass)", doc.vendorClass, text))
-                chartPoints.append(RooflineChart.Point(label: doc.vendorClass, point: point))
                 layerLinks.append(link)
             case let .summary(text, charts):
                 markdown.append(("summary", "Model summary", text))
@@ -82,8 +82,13 @@ public struct SiteGenerator: Sendable {
             title: readme.title, readme: try links.rewrite(readme.body, source: Self.readmePath), layers: layerLinks)
         markdown.append(("index", "ModelMeter knowledge base", try templates.render("index.md", indexView)))
 
-        let chart = try RooflineChart(gpu: report.gpu, precision: report.precision, points: chartPoints).svg()
-        var charts = [Self.chartFile: chart]
+        var charts: [String: String] = [:]
+        for chart in stageCharts { charts[chart.file] = chart.svg }
+        for doc in Self.layerDocs {
+            guard let occurrence = layerBuilder.directory.occurrences[doc.vendorClass] else { continue }
+            let chart = try rooflines.layerChart(occurrence)
+            charts[chart.file] = chart.svg
+        }
         for sweep in sweepCharts { charts[sweep.fileName] = sweep.svg() }
         var files: [(path: String, data: Data)] = []
         let order = ["index", "summary", "verification", "conventions"] + Self.layerDocs.map { "op-\($0.vendorClass)" }
@@ -245,7 +250,7 @@ public struct SiteGenerator: Sendable {
         var options: RenderOptions = [.headingAnchors]
         if allowRawHTML { options.insert(.unsafe) }
         var body = HTMLLinks.rewrite(CommonMark.html(from: page.text, options: options), pages: Set(nav.map(\.page)))
-        if page.page == "summary" { body = Self.inlineCharts(body, charts: charts) }
+        body = Self.inlineCharts(body, charts: charts)
         let view: [String: Any] = [
             "title": page.title,
             "content": body,

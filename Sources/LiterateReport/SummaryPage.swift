@@ -9,7 +9,7 @@ struct SummaryPageBuilder {
     /// Where each documented module's configuration is explained.
     let directory: ConfigurationDirectory
 
-    func view(chartFile: String) throws -> [String: Any] {
+    func view() throws -> [String: Any] {
         let total = report.totals.forward.totalFLOPs
         var rows: [[String: Any]] = []
         var stages: [[String: Any]] = []
@@ -45,7 +45,6 @@ struct SummaryPageBuilder {
             "backwardCUDACore": Format.flops(totals.backward.cudaCoreFLOPs),
             "timeLowerBound": Format.seconds(point.timeLowerBoundSeconds),
             "bound": point.bound.rawValue,
-            "chartFile": chartFile,
             "stages": stages,
             "rows": rows,
         ]

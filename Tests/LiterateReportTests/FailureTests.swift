@@ -14,7 +14,7 @@ struct FailureTests {
         let report = try TestProject.standardReport()
         try SiteGenerator(root: project).generate(report: report, output: output)
         let before = try TestProject.snapshot(output)
-        #expect(before.count == 58)  // 17 pages and 9 charts in kb/ and html/, report.json and report.csv three times
+        #expect(before.count == 88)  // 17 pages and 24 charts in kb/ and html/, report.json and report.csv three times
         try damage(project)
         var message = ""
         do {

@@ -16,11 +16,14 @@ struct SiteTests {
             #expect(files["kb/\(page).md"] != nil, "kb/\(page).md")
             #expect(files["html/\(page).html"] != nil, "html/\(page).html")
         }
-        #expect(files["kb/roofline.svg"] != nil)
+        for stage in ["sam_model", "vision_model", "projector"] {
+            #expect(files["kb/roofline-stage-\(stage).svg"] != nil && files["html/roofline-stage-\(stage).svg"] != nil)
+        }
+        for doc in SiteGenerator.layerDocs { #expect(files["html/roofline-op-\(doc.vendorClass).svg"] != nil) }
         #expect(files["report.json"] != nil)
-        // 17 pages × 2 formats + (roofline + 2 sweeps × 4 charts) × 2 formats
+        // 17 pages × 2 formats + (3 stage rooflines + 13 layer rooflines + 2 sweeps × 4 charts) × 2 formats
         // + report.json and report.csv at the top and beside the pages in kb/ and html/
-        #expect(files.count == 17 * 2 + 9 * 2 + 2 * 3)
+        #expect(files.count == 17 * 2 + 24 * 2 + 2 * 3)
         for folder in ["kb/", "html/", ""] {
             #expect(files["\(folder)report.csv"] != nil && files["\(folder)report.json"] == files["report.json"])
         }
@@ -74,6 +77,28 @@ struct SiteTests {
         #expect(checked > 100)
     }
 
+    @Test("rooflines: one point per configuration on a layer page, every leaf configuration per stage, each a link")
+    func rooflines() throws {
+        let report = try TestProject.standardReport()
+        let files = try SiteGenerator(root: TestProject.root).render(report: report)
+        func text(_ path: String) -> String { files.first { $0.path == path }.map { TestProject.text($0.data) } ?? "" }
+        // Attention runs in 4 configurations in Gundam mode (global and windowed blocks, two views).
+        let attention = text("html/roofline-op-Attention.svg")
+        #expect(attention.components(separatedBy: "r=\"4.5\"").count - 1 == 4)
+        #expect(attention.components(separatedBy: "<a href=\"#").count - 1 == 4)
+        // SAM's leaf layers: Attention 4 + MLPBlock 2 + LayerNorm2d 2 + PatchEmbed 2 configurations.
+        let sam = text("html/roofline-stage-sam_model.svg")
+        let links = Self.targets(in: sam, opener: "<a href=\"", closer: "\"")
+        #expect(links.count == 10)
+        #expect(Set(links.map { $0.split(separator: "#")[0] }) == ["op-Attention.html", "op-MLPBlock.html", "op-LayerNorm2d.html", "op-PatchEmbed.html"])
+        // Every point is drawn exactly once and every label is inside the chart.
+        #expect(sam.components(separatedBy: "r=\"4.5\"").count - 1 == 10)
+        for label in Self.targets(in: sam, opener: "<text x=\"", closer: "\"") {
+            let x = try #require(Double(label))
+            #expect(x >= 0 && x <= 1000)
+        }
+    }
+
     @Test("the front page is for readers: headline figures, stages, downloads; no authoring rules")
     func frontPage() throws {
         let report = try TestProject.standardReport()
@@ -119,9 +144,14 @@ struct SiteTests {
             #expect(!html.contains("src=\"http"), "\(file.path) loads a remote resource")
         }
         let summary = files.first { $0.path == "html/summary.html" }.map { TestProject.text($0.data) } ?? ""
-        // The roofline and the eight sweep charts are inlined in the summary page.
-        #expect(summary.components(separatedBy: "<svg").count - 1 == 9)
-        #expect(!summary.contains("<img"))
+        // The three stage rooflines and the eight sweep charts are inlined in the summary page,
+        // each layer page's own roofline in the layer page.
+        #expect(summary.components(separatedBy: "<svg").count - 1 == 11)
+        for file in files where file.path.hasPrefix("html/") && file.path.hasSuffix(".html") {
+            #expect(!TestProject.text(file.data).contains("<img"), "\(file.path) still has an <img>")
+        }
+        let attention = files.first { $0.path == "html/op-Attention.html" }.map { TestProject.text($0.data) } ?? ""
+        #expect(attention.components(separatedBy: "<svg").count - 1 == 1)
     }
 
     @Test("the Attention page shows the QKV formula, its substitution and its value together")
