@@ -53,40 +53,70 @@ public enum HintFigures {
         try check(String(decoding: data, as: UTF8.self), file: path)
     }
 
+    private static let unitScalars = units.map { Array($0.unicodeScalars) }
+
+    /// Whether `scalars` continues at `index` with `unit`.
+    private static func matches(_ scalars: [Unicode.Scalar], at index: Int, _ unit: [Unicode.Scalar]) -> Bool {
+        guard index + unit.count <= scalars.count else { return false }
+        for offset in 0..<unit.count where scalars[index + offset] != unit[offset] { return false }
+        return true
+    }
+
+    /// The unit starting at `index` (followed by no letter), if any.
+    private static func unit(in scalars: [Unicode.Scalar], at index: Int) -> String? {
+        for (position, unit) in unitScalars.enumerated() where matches(scalars, at: index, unit) {
+            let after = index + unit.count
+            if after < scalars.count, scalars[after].properties.isAlphabetic { continue }
+            return units[position]
+        }
+        return nil
+    }
+
+    private static func isDigit(_ scalar: Unicode.Scalar) -> Bool { scalar.value >= 48 && scalar.value <= 57 }
+
     private static func scan(_ line: String, line number: Int) -> [Figure] {
+        // Most lines name no unit at all: skip them without building anything.
+        let bytes = line.utf8
+        guard bytes.contains(where: { $0 == UInt8(ascii: "F") || $0 == UInt8(ascii: "s") }) else { return [] }
         var figures: [Figure] = []
-        let characters = Array(line)
+        let scalars = Array(line.unicodeScalars)
         var inCode = false
         var index = 0
-        while index < characters.count {
-            let character = characters[index]
-            if character == "`" {
+        while index < scalars.count {
+            let scalar = scalars[index]
+            if scalar == "`" {
                 inCode.toggle()
                 index += 1
                 continue
             }
-            if !inCode, character == "]", index + 1 < characters.count, characters[index + 1] == "]" {
+            if !inCode, scalar == "]", index + 1 < scalars.count, scalars[index + 1] == "]" {
                 // A placeholder already carries its unit: `[[roofline.intensity]] FLOP/byte` says it twice.
-                let after = String(characters[(index + 2)...]).drop(while: { $0 == " " })
-                if let unit = units.first(where: { after.hasPrefix($0) }) {
+                var after = index + 2
+                while after < scalars.count, scalars[after] == " " { after += 1 }
+                if let unit = unit(in: scalars, at: after) {
                     figures.append(Figure(line: number, text: "]] \(unit)", problem: "repeats the unit its placeholder already prints"))
                 }
                 index += 2
                 continue
             }
-            guard !inCode, character.isNumber, index == 0 || !(characters[index - 1].isLetter || characters[index - 1].isNumber || characters[index - 1] == ".") else {
+            let previous: Unicode.Scalar? = index > 0 ? scalars[index - 1] : nil
+            guard !inCode, isDigit(scalar),
+                  !(previous.map { $0.properties.isAlphabetic || isDigit($0) || $0 == "." } ?? false) else {
                 index += 1
                 continue
             }
             var end = index
-            while end < characters.count, characters[end].isNumber || characters[end] == "," || characters[end] == "." { end += 1 }
-            let digits = String(characters[index..<end]).trimmingCharacters(in: CharacterSet(charactersIn: ",."))
-            let rest = String(characters[end...])
-            let afterSpace = rest.hasPrefix(" ") ? String(rest.dropFirst()) : rest
-            if let unit = units.first(where: { afterSpace.hasPrefix($0) }),
-               !afterSpace.dropFirst(unit.count).first.map({ $0.isLetter }).orFalse {
-                let before = String(characters[..<index]).trimmingCharacters(in: .whitespaces)
-                if !before.hasSuffix("=") {
+            while end < scalars.count, isDigit(scalars[end]) || scalars[end] == "," || scalars[end] == "." { end += 1 }
+            var digitsEnd = end
+            while digitsEnd > index, scalars[digitsEnd - 1] == "," || scalars[digitsEnd - 1] == "." { digitsEnd -= 1 }
+            let unitStart = end < scalars.count && scalars[end] == " " ? end + 1 : end
+            if let unit = unit(in: scalars, at: unitStart) {
+                var before = index - 1
+                while before >= 0, scalars[before] == " " || scalars[before] == "~" || scalars[before] == "≈" { before -= 1 }
+                let derived = before >= 0 && scalars[before] == "=" && !(scalars[index - 1] == "~" || scalars[index - 1] == "≈")
+                if !derived {
+                    var digits = ""
+                    digits.unicodeScalars.append(contentsOf: scalars[index..<digitsEnd])
                     figures.append(Figure(line: number, text: "\(digits) \(unit)", problem: "is a computed figure typed by hand"))
                 }
             }
@@ -94,10 +124,6 @@ public enum HintFigures {
         }
         return figures
     }
-}
-
-extension Optional where Wrapped == Bool {
-    fileprivate var orFalse: Bool { self ?? false }
 }
 
 import Foundation

@@ -188,21 +188,32 @@ public struct SiteGenerator: Sendable {
     /// Replaces `<img src="chart.svg" …>` of generated charts with the SVG itself, so the page
     /// stays self-contained.
     static func inlineCharts(_ html: String, charts: [String: String]) -> String {
-        var out = ""
-        var rest = Substring(html)
-        while let start = rest.range(of: "<img src=\"") {
-            out += rest[rest.startIndex..<start.lowerBound]
-            let afterSource = rest[start.upperBound...]
-            guard let quote = afterSource.firstIndex(of: "\""), let end = afterSource.range(of: "/>"),
-                  let svg = charts[String(afterSource[afterSource.startIndex..<quote])] else {
-                out += rest[start]
-                rest = afterSource
+        // Byte search: Foundation's string search is slow on Linux and this runs on every page.
+        let bytes = Array(html.utf8)
+        let marker = Array("<img src=\"".utf8)
+        var out: [UInt8] = []
+        var index = 0
+        var copied = 0
+        while index + marker.count <= bytes.count {
+            guard bytes[index] == marker[0], bytes[index..<(index + marker.count)].elementsEqual(marker) else {
+                index += 1
                 continue
             }
-            out += "<figure class=\"chart\">\(svg)</figure>"
-            rest = afterSource[end.upperBound...]
+            let sourceStart = index + marker.count
+            guard let quote = bytes[sourceStart...].firstIndex(of: UInt8(ascii: "\"")),
+                  let close = (quote..<max(quote, bytes.count - 1)).first(where: { bytes[$0] == UInt8(ascii: "/") && bytes[$0 + 1] == UInt8(ascii: ">") }),
+                  let svg = charts[String(decoding: bytes[sourceStart..<quote], as: UTF8.self)] else {
+                index += 1
+                continue
+            }
+            out += bytes[copied..<index]
+            out += Array("<figure class=\"chart\">\(svg)</figure>".utf8)
+            index = close + 2
+            copied = index
         }
-        return out + rest
+        if copied == 0 { return html }
+        out += bytes[copied...]
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Every layer type has a hint doc and every op doc has a layer type.
