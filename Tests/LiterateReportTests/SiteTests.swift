@@ -77,6 +77,25 @@ struct SiteTests {
         #expect(checked > 100)
     }
 
+    @Test("configurations have names a reader can tell apart, stable anchors, and child rows link to them")
+    func namedConfigurations() throws {
+        let files = try SiteGenerator(root: TestProject.root).render(report: try TestProject.standardReport())
+        func text(_ path: String) -> String { files.first { $0.path == path }.map { TestProject.text($0.data) } ?? "" }
+        // A 640 crop has a 40×40 token grid, padded to 42 for 14×14 windows: 3·3 = 9 windows per
+        // crop, 4 crops → B = 36 windows of S = 14·14 = 196 tokens.
+        let attention = text("kb/op-Attention.md")
+        #expect(attention.contains("\n### local crops · windowed block · B = 36, S = 196\n"))
+        #expect(attention.contains("| [local crops · windowed block · B = 36, S = 196](#local-crops-windowed-block-b-36-s-196) |"))
+        // The global view's 1024 image: 64×64 grid → 70 padded → 5·5 = 25 windows.
+        #expect(attention.contains("\n### global view · windowed block · B = 25, S = 196\n"))
+        #expect(!attention.contains("Configuration 1 of"))
+        let html = text("html/op-Attention.html")
+        #expect(html.contains("<h3 id=\"local-crops-windowed-block-b-36-s-196\">"))
+        // Block's attn row of a windowed crop block links to that Attention section.
+        let block = text("kb/op-Block.md")
+        #expect(block.contains("[attn](op-Attention.md#local-crops-windowed-block-b-36-s-196) (Attention)"))
+    }
+
     @Test("rooflines: one point per configuration on a layer page, every leaf configuration per stage, each a link")
     func rooflines() throws {
         let report = try TestProject.standardReport()
