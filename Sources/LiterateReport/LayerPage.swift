@@ -46,8 +46,9 @@ struct LayerPageBuilder {
         let primary = occurrence.configurations[0]
         let values = try placeholderValues(occurrence)
         func prose(_ section: String) throws -> String {
-            let text = try Placeholders.resolve(hint.section(section), values: values, file: hint.path)
-            return try links.rewrite(text, source: hint.path)
+            let text = try Placeholders.resolve(
+                hint.section(section), values: values, file: hint.path, firstLine: hint.line(ofSection: section))
+            return try links.rewrite(text, source: hint.path, firstLine: hint.line(ofSection: section))
         }
         let configurations = try occurrence.configurations.enumerated().map { index, configuration in
             try configurationView(configuration, index: index + 1, total: occurrence.configurations.count)
@@ -61,9 +62,9 @@ struct LayerPageBuilder {
             "configurationCount": Format.count(occurrence.configurations.count),
             "parameters": Format.count(primary.metrics.parameters),
             "workload": report.workload.summary,
-            "gpu": report.gpu.name,
+            "gpu": Markup.escape(report.gpu.name, for: .markdown),
             "precision": report.precision.rawValue,
-            "preamble": try Placeholders.resolve(hint.preamble, values: values, file: hint.path),
+            "preamble": try Placeholders.resolve(hint.preamble, values: values, file: hint.path, firstLine: hint.preambleLine),
             "whatItIs": try prose("What it is"),
             "definition": try prose("Definition"),
             "internals": try prose("Internals"),

@@ -38,9 +38,9 @@ struct RooflineChart {
         let cudaRidge = cudaPeak / bandwidth
         let xMin = pow(10, xDecades.0), xMax = pow(10, xDecades.1)
         var s = """
-        <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(Int(width)) \(Int(height))" width="\(Int(width))" height="\(Int(height))" role="img" aria-label="Roofline of the DeepSeek-OCR vision layers on \(gpu.name)" font-family="Helvetica, Arial, sans-serif" font-size="12">
+        <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(Int(width)) \(Int(height))" width="\(Int(width))" height="\(Int(height))" role="img" aria-label="Roofline of the DeepSeek-OCR vision layers on \(escape(gpu.name))" font-family="Helvetica, Arial, sans-serif" font-size="12">
         <rect x="0" y="0" width="\(Int(width))" height="\(Int(height))" fill="#ffffff"/>
-        <text x="\(f(left))" y="24" font-size="15" font-weight="bold" fill="#1f2933">Roofline: \(gpu.name), \(precision.rawValue) (dense, FP32 accumulate where the GPU halves it)</text>
+        <text x="\(f(left))" y="24" font-size="15" font-weight="bold" fill="#1f2933">Roofline: \(escape(gpu.name)), \(precision.rawValue) (dense, FP32 accumulate where the GPU halves it)</text>
 
         """
         // Grid and axes.
@@ -118,7 +118,5 @@ struct RooflineChart {
         return "10" + String(String(exponent).compactMap { digits[$0] })
     }
 
-    private func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-    }
+    private func escape(_ text: String) -> String { Markup.escape(text) }
 }
