@@ -48,7 +48,8 @@ enum AtomicOutput {
         }
         var isDirectory: ObjCBool = false
         if isSymbolicLink(destination), !manager.fileExists(atPath: folder.path) {
-            throw SiteError(file: displayName, "is a symbolic link to \(folder.path), which does not exist")
+            let link = (try? manager.destinationOfSymbolicLink(atPath: destination.path)) ?? folder.path
+            throw SiteError(file: displayName, "is a symbolic link to \(link), which does not exist; create that folder or remove the link")
         }
         let target = Target(folder: folder, displayName: displayName)
         try recoverLeftovers(of: target)
@@ -123,27 +124,27 @@ enum AtomicOutput {
 
     // MARK: - Ownership
 
-    /// The first entry (relative path) of `folder` that is not a file of a modelmeter site, or nil.
+    /// The first entry (relative path) of `folder` that is not a file of a modelmeter site, or
+    /// nil. Stops at the first one, so a large foreign folder is refused at once.
     static func foreignEntry(in folder: URL) throws -> String? {
-        let entries = try listing(of: folder)
-        if entries.isEmpty { return nil }
-        let markerURL = folder.appendingPathComponent(markerName)
-        if entries.contains(markerName) {
-            guard let data = FileManager.default.contents(atPath: markerURL.path) else { return markerName }
-            let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
-            guard lines.first == markerHeading else { return markerName }
-            var allowed = Set(lines.dropFirst())
-            allowed.insert(markerName)
-            for path in lines.dropFirst() {
-                var parts = path.split(separator: "/").dropLast()
-                while !parts.isEmpty {
-                    allowed.insert(parts.joined(separator: "/") + "/")
-                    parts = parts.dropLast()
-                }
-            }
-            return entries.first { !allowed.contains($0) }
+        let names = try entries(of: folder)
+        if names.isEmpty { return nil }
+        guard names.contains(markerName) else {
+            return try firstEntry(in: folder, prefix: "") { !isLegacySiteEntry($0) }
         }
-        return entries.first { !isLegacySiteEntry($0) }
+        guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(markerName).path) else { return markerName }
+        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+        guard lines.first == markerHeading else { return markerName }
+        var allowed = Set(lines.dropFirst())
+        allowed.insert(markerName)
+        for path in lines.dropFirst() {
+            var parts = path.split(separator: "/").dropLast()
+            while !parts.isEmpty {
+                allowed.insert(parts.joined(separator: "/") + "/")
+                parts = parts.dropLast()
+            }
+        }
+        return try firstEntry(in: folder, prefix: "") { !allowed.contains($0) }
     }
 
     /// A path an earlier modelmeter (before the marker) wrote: `kb/`, `html/`, their pages and
@@ -159,31 +160,28 @@ enum AtomicOutput {
         }
     }
 
-    /// Every entry under `folder`, relative, sorted; folders end in `/`; symbolic links are
-    /// listed, never followed.
-    static func listing(of folder: URL) throws -> [String] {
-        var result: [String] = []
-        func walk(_ url: URL, prefix: String) throws {
-            let names: [String]
-            do {
-                names = try FileManager.default.contentsOfDirectory(atPath: url.path)
-            } catch {
-                throw SiteError(file: url.path, "cannot list the folder: \(reason(of: error))")
-            }
-            for name in names.sorted() {
-                let child = url.appendingPathComponent(name)
-                var status = stat()
-                guard lstat(child.path, &status) == 0 else { continue }
-                if (status.st_mode & S_IFMT) == S_IFDIR {
-                    result.append(prefix + name + "/")
-                    try walk(child, prefix: prefix + name + "/")
-                } else {
-                    result.append(prefix + name)
-                }
-            }
+    /// The names in `folder`, sorted.
+    static func entries(of folder: URL) throws -> [String] {
+        do {
+            return try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        } catch {
+            throw SiteError(file: folder.path, "cannot list the folder: \(reason(of: error))")
         }
-        try walk(folder, prefix: "")
-        return result
+    }
+
+    /// The first entry under `folder` (depth first, sorted; folders end in `/` and are not
+    /// entered when they match; symbolic links are never followed) for which `matches` holds.
+    static func firstEntry(in folder: URL, prefix: String, where matches: (String) -> Bool) throws -> String? {
+        for name in try entries(of: folder) {
+            let child = folder.appendingPathComponent(name)
+            var status = stat()
+            guard lstat(child.path, &status) == 0 else { continue }
+            let isFolder = (status.st_mode & S_IFMT) == S_IFDIR
+            let path = prefix + name + (isFolder ? "/" : "")
+            if matches(path) { return path }
+            if isFolder, let found = try firstEntry(in: child, prefix: path, where: matches) { return found }
+        }
+        return nil
     }
 
     // MARK: - Recovery
@@ -291,10 +289,12 @@ enum AtomicOutput {
     static func removeTree(_ url: URL) throws {
         guard FileManager.default.fileExists(atPath: url.path) || isSymbolicLink(url) else { return }
         if !isSymbolicLink(url) {
-            for entry in (try? listing(of: url)) ?? [] where entry.hasSuffix("/") {
-                chmod(url.appendingPathComponent(entry).path, 0o755)
-            }
+            // Visits every entry (the predicate never matches), opening each folder for removal.
             chmod(url.path, 0o755)
+            _ = try? firstEntry(in: url, prefix: "") { path in
+                if path.hasSuffix("/") { chmod(url.appendingPathComponent(path).path, 0o755) }
+                return false
+            }
         }
         try FileManager.default.removeItem(at: url)
     }

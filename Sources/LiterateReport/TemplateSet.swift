@@ -69,7 +69,9 @@ public struct TemplateSet: @unchecked Sendable {
     }
 
     /// Walks the template's tags against the view: every variable must resolve in some
-    /// enclosing context; sections over empty lists are skipped; partials are checked in turn.
+    /// enclosing context; sections the renderer skips (empty list, `false`; inverted over a
+    /// true value) are skipped; partials are checked in turn, at most
+    /// ``maximumPartialDepth`` deep.
     /// `chain` lists the templates that included this one, outermost first.
     private func check(_ name: String, view: [String: Any], outer: [[String: Any]?] = [], chain: [String] = []) throws {
         guard let text = sources[name] else {
@@ -79,17 +81,17 @@ public struct TemplateSet: @unchecked Sendable {
         let chain = chain + [name]
         var frames: [[String: Any]?] = outer + [view]
         var opened: [(name: String, pushed: Bool)] = []
-        for (tag, line) in TemplateSet.tags(in: text) {
+        for (tag, line, source) in TemplateSet.tags(in: text) {
             let skipping = frames.contains { $0 == nil }
             switch tag {
             case let .variable(key):
                 if !skipping, key != ".", lookup(key, in: frames) == nil {
-                    throw SiteError(file: file, line: line, "unresolved placeholder '{{\(key)}}'")
+                    throw SiteError(file: file, line: line, "unresolved placeholder '\(source)'")
                 }
             case let .open(key):
                 let value = skipping ? nil : lookup(key, in: frames)
                 if !skipping && value == nil {
-                    throw SiteError(file: file, line: line, "unresolved section '{{#\(key)}}'")
+                    throw SiteError(file: file, line: line, "unresolved section '\(source)'")
                 }
                 if let list = value as? [Any] {
                     frames.append(list.first.map { ($0 as? [String: Any]) ?? [:] })
@@ -97,14 +99,26 @@ public struct TemplateSet: @unchecked Sendable {
                 } else if let dictionary = value as? [String: Any] {
                     frames.append(dictionary)
                     opened.append((key, true))
+                } else if let flag = value as? Bool, !flag {
+                    // Not rendered: skip it as the renderer does.
+                    frames.append(nil)
+                    opened.append((key, true))
                 } else {
                     opened.append((key, false))
                 }
             case let .inverted(key):
-                if !skipping, lookup(key, in: frames) == nil {
-                    throw SiteError(file: file, line: line, "unresolved section '{{^\(key)}}'")
+                let value = skipping ? nil : lookup(key, in: frames)
+                if !skipping && value == nil {
+                    throw SiteError(file: file, line: line, "unresolved section '\(source)'")
                 }
-                opened.append((key, false))
+                let falsy = (value as? Bool) == false || (value as? [Any])?.isEmpty == true
+                if !skipping && !falsy {
+                    // Rendered only for a false value or an empty list: skip it as the renderer does.
+                    frames.append(nil)
+                    opened.append((key, true))
+                } else {
+                    opened.append((key, false))
+                }
             case .close:
                 if let last = opened.popLast(), last.pushed { frames.removeLast() }
             case let .partial(partial), let .parent(partial):
@@ -124,7 +138,7 @@ public struct TemplateSet: @unchecked Sendable {
             case .block:
                 opened.append(("", false))
             case let .dynamicPartial(partial):
-                throw SiteError(file: file, line: line, "dynamic partial '{{>*\(partial)}}' is not supported; name the partial")
+                throw SiteError(file: file, line: line, "dynamic partial '\(source)' (\(partial)) is not supported; name the partial")
             case .other:
                 break
             }
@@ -145,10 +159,10 @@ public struct TemplateSet: @unchecked Sendable {
         return nil
     }
 
-    /// Every tag with its 1-based line number, following `{{=<% %>=}}` delimiter changes as
+    /// Every tag with its 1-based line number and its text, following `{{=<% %>=}}` delimiter changes as
     /// swift-mustache does, so a placeholder under other delimiters is checked too.
-    private static func tags(in text: String) -> [(Tag, Int)] {
-        var result: [(Tag, Int)] = []
+    private static func tags(in text: String) -> [(Tag, Int, String)] {
+        var result: [(Tag, Int, String)] = []
         let bytes = Array(text.utf8)
         var open = Array("{{".utf8), close = Array("}}".utf8)
         var line = 1
@@ -213,9 +227,10 @@ public struct TemplateSet: @unchecked Sendable {
                 default: tag = .variable(body)
                 }
             }
+            let source = String(decoding: bytes[index..<min(end, bytes.count)], as: UTF8.self)
             line += bytes[index..<min(end, bytes.count)].reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
             index = end
-            result.append((tag, tagLine))
+            result.append((tag, tagLine, source.count > 80 ? String(source.prefix(80)) + "…" : source))
         }
         return result
     }
