@@ -260,8 +260,7 @@ enum HTMLSanitizer {
             return isSafeURL(value, allowImageData: name == "src")
         }
         if name == "style" {
-            guard let value else { return true }
-            return isTextAlign(String(decoding: value, as: UTF8.self))
+            return value.map { isTextAlign(String(decoding: $0, as: UTF8.self)) } ?? false
         }
         return true
     }

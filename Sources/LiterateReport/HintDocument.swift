@@ -40,26 +40,30 @@ public struct HintDocument: Sendable {
         var bufferLine = 0
         var preambleLine = 0
         var table = TableCheck(path: path)
-        /// File line of the first line of `lines` (starting at `first`) with visible text.
-        func firstVisibleLine(_ lines: [Substring], startingAt first: Int) -> Int {
-            first + (lines.firstIndex { $0.contains { !$0.isWhitespace } } ?? 0)
-        }
+        var titleIndex = 0
         func flush() {
             if let current {
-                sections[current] = buffer.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
-                sectionLines[current] = firstVisibleLine(buffer, startingAt: bufferLine)
+                let (text, offset) = HintDocument.trimmed(buffer)
+                sections[current] = text
+                sectionLines[current] = bufferLine + offset
             }
             buffer = []
         }
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        for (index, line) in lines.enumerated() {
             let number = index + 1
+            if title == nil {
+                // Only blank lines may come before the title, so every later line keeps its place.
+                guard line.contains(where: { !$0.isWhitespace }) else { continue }
+                let heading = line.hasPrefix("# ") ? String(line.dropFirst(2)).trimmingCharacters(in: .whitespaces) : ""
+                guard !heading.isEmpty else { throw SiteError(file: path, line: number, "missing '# Title' heading") }
+                title = heading
+                titleIndex = index
+                continue
+            }
             let trimmed = line.drop(while: { $0 == " " })
             if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") { inFence.toggle() }
             if !inFence { try table.visit(line, number: number) } else { table.end() }
-            if !inFence, title == nil, line.hasPrefix("# ") {
-                title = String(line.dropFirst(2)).trimmingCharacters(in: .whitespaces)
-                continue
-            }
             if !inFence, line.hasPrefix("## ") {
                 flush()
                 let heading = String(line.dropFirst(3)).trimmingCharacters(in: .whitespaces)
@@ -76,7 +80,7 @@ public struct HintDocument: Sendable {
             }
         }
         flush()
-        guard let title, !title.isEmpty else { throw SiteError(file: path, line: 1, "missing '# Title' heading") }
+        guard let title else { throw SiteError(file: path, line: 1, "missing '# Title' heading") }
         if requireSections {
             let required = order.filter { HintDocument.requiredSections.contains($0) }
             for section in HintDocument.requiredSections where !order.contains(section) {
@@ -89,12 +93,23 @@ public struct HintDocument: Sendable {
         self.title = title
         self.sections = sections
         self.sectionLines = sectionLines
-        self.preambleLine = firstVisibleLine(preamble, startingAt: max(preambleLine, 1))
-        self.preamble = preamble.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        let afterTitle = lines.drop { !$0.hasPrefix("# ") }.dropFirst()
-        body = afterTitle.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
-        bodyLine = firstVisibleLine(Array(afterTitle), startingAt: afterTitle.startIndex + 1)
+        let (preambleText, preambleOffset) = HintDocument.trimmed(preamble)
+        self.preamble = preambleText
+        self.preambleLine = max(preambleLine, 1) + preambleOffset
+        let (bodyText, bodyOffset) = HintDocument.trimmed(Array(lines[(titleIndex + 1)...]))
+        body = bodyText
+        bodyLine = titleIndex + 2 + bodyOffset
+    }
+
+    /// `lines` joined, without leading and trailing whitespace, and how many lines were
+    /// dropped from the start (so the text's first line is at the first line + that offset).
+    static func trimmed(_ lines: [Substring]) -> (text: String, droppedLines: Int) {
+        let visible = { (line: Substring) in line.contains { !$0.isWhitespace } }
+        guard let first = lines.firstIndex(where: visible), let last = lines.lastIndex(where: visible) else { return ("", 0) }
+        var kept = Array(lines[first...last])
+        kept[0] = kept[0].drop { $0.isWhitespace }
+        kept[kept.count - 1] = Substring(String(kept[kept.count - 1].reversed().drop { $0.isWhitespace }.reversed()))
+        return (kept.joined(separator: "\n"), first - lines.startIndex)
     }
 
     /// The largest hint doc accepted: about 130 times the largest real one (8 kB).
