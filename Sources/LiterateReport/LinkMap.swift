@@ -57,7 +57,8 @@ public struct LinkMap: Sendable {
         }
         let path = resolved.joined(separator: "/")
         guard let page = pages[path] else {
-            throw SiteError(file: source, line: line, "dead relative link '\(target)' (resolves to \(path), which is not a page of the knowledge base)")
+            let shown = target.count > 80 ? String(target.prefix(80)) + "…" : target
+            throw SiteError(file: source, line: line, "dead relative link '\(shown)' (resolves to \(path.count > 80 ? String(path.prefix(80)) + "…" : path), which is not a page of the knowledge base)")
         }
         return page + ".md" + anchor
     }

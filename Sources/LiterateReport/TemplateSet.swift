@@ -22,10 +22,13 @@ public struct TemplateSet: @unchecked Sendable {
         var sources: [String: String] = [:]
         for file in names.sorted() where file.hasSuffix(".mustache") {
             let path = "\(directory)/\(file)"
-            guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(file).path),
-                  let text = String(data: data, encoding: .utf8) else {
+            guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(file).path) else {
                 throw SiteError(file: path, "template is unreadable")
             }
+            guard data.count <= HintDocument.maximumBytes else {
+                throw SiteError(file: path, "template is \(data.count) bytes; the limit is \(HintDocument.maximumBytes) bytes")
+            }
+            let text = try HintDocument.decodeUTF8(data, file: path)
             do {
                 let template = try MustacheTemplate(string: text)
                 let name = String(file.dropLast(".mustache".count))
@@ -230,7 +233,8 @@ public struct TemplateSet: @unchecked Sendable {
             let source = String(decoding: bytes[index..<min(end, bytes.count)], as: UTF8.self)
             line += bytes[index..<min(end, bytes.count)].reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
             index = end
-            result.append((tag, tagLine, source.count > 80 ? String(source.prefix(80)) + "…" : source))
+            let oneLine = source.replacingOccurrences(of: "\n", with: "⏎")
+            result.append((tag, tagLine, oneLine.count > 80 ? String(oneLine.prefix(80)) + "…" : oneLine))
         }
         return result
     }

@@ -156,6 +156,21 @@ struct HostileInputTests {
         #expect(try set.render("page", ["a": "1", "b": "<2>"]) == "1 <2> 1")
     }
 
+    @Test("dynamic partials, unknown parents, tags over several lines and non-UTF-8 templates are clear one-line errors")
+    func otherTemplateErrors() throws {
+        #expect(try renderError(["page": "a {{>*name}}"], ["name": "page"]) == "templates/page.mustache:1: dynamic partial '{{>*name}}' (name) is not supported; name the partial")
+        #expect(try renderError(["page": "a {{<nosuch}}{{/nosuch}}"], ["a": "1"]) == "templates/page.mustache:1: unknown template 'nosuch' in partial")
+        #expect(try renderError(["page": "a\n{{#gone\n}}x{{/gone}}"], ["a": "1"]) == "templates/page.mustache:2: unresolved section '{{#gone⏎}}'")
+        let folder = try TestProject.temporaryFolder("latin1")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("templates"), withIntermediateDirectories: true)
+        try Data("ok\ncaf\u{E9}".utf8).write(to: folder.appendingPathComponent("templates/good.mustache"))
+        try Data([0x6F, 0x6B, 0x0A, 0x63, 0x61, 0x66, 0xE9, 0x0A]).write(to: folder.appendingPathComponent("templates/page.mustache"))
+        #expect(throws: SiteError(file: "templates/page.mustache", line: 2, "is not valid UTF-8 text (invalid byte sequence at byte 6); save it as UTF-8")) {
+            try TemplateSet(root: folder)
+        }
+    }
+
     @Test("a template that renders to nothing is an error")
     func emptyRender() throws {
         #expect(try renderError(["page": ""], ["a": "1"]) == "templates/page.mustache: template rendered nothing (an empty page)")

@@ -121,6 +121,8 @@ struct HostileCLITests {
             == "GPU spec file gpu.json: field 'name' contains the control character U+000A (a line break or tab?); use plain text")
         #expect(decode(valid.replacingOccurrences(of: "\"Test GPU\"", with: "\"\(String(repeating: "x", count: 301))\""))
             == "GPU spec file gpu.json: field 'name' is 301 characters long; the limit is 300")
+        #expect(decode(valid.replacingOccurrences(of: "\"memoryGB\"", with: "\"evil\\nkey\": 1, \"memoryGB\""))
+            .hasPrefix("GPU spec file gpu.json: field 'evil?key' is not a known field"))
         // Hostile but printable names are accepted (and escaped wherever they are shown).
         #expect(decode(valid.replacingOccurrences(of: "\"Test GPU\"", with: "\"Evil\\\" onload=\\\"alert(1) <script>\"")) == "accepted")
         // An oversized file is refused before it is read.

@@ -135,7 +135,7 @@ public enum GPUSpecFile {
         guard spec.id.count <= 64, spec.id.allSatisfy({ idCharacters.contains($0) }) else {
             throw GPUSpecFileError(
                 file: file, field: "id",
-                "is '\(String(String.UnicodeScalarView(spec.id.unicodeScalars.prefix(64).filter { $0.properties.generalCategory != .control })))'; use at most 64 letters, digits, '-', '_' or '.' (it names CSV columns and chart series)")
+                "is '\(shown(spec.id))'; use at most 64 letters, digits, '-', '_' or '.' (it names CSV columns and chart series)")
         }
         try nonEmpty(spec.name, "name")
         try text(spec.name, "name")
@@ -155,13 +155,13 @@ public enum GPUSpecFile {
             guard peak.sparsity == "dense" else {
                 throw GPUSpecFileError(
                     file: file, field: "tensorCorePeaks.\(key).sparsity",
-                    "is '\(peak.sparsity)'; accepted: dense (sparse figures overstate a dense model)")
+                    "is '\(shown(peak.sparsity))'; accepted: dense (sparse figures overstate a dense model)")
             }
         }
         try positive(spec.cudaCorePeak.teraFLOPS, "cudaCorePeak.teraFLOPS", in: teraFLOPSRange, unit: "TFLOPS")
         guard spec.cudaCorePeak.sparsity == "dense" else {
             throw GPUSpecFileError(
-                file: file, field: "cudaCorePeak.sparsity", "is '\(spec.cudaCorePeak.sparsity)'; accepted: dense")
+                file: file, field: "cudaCorePeak.sparsity", "is '\(shown(spec.cudaCorePeak.sparsity))'; accepted: dense")
         }
         try positive(spec.memoryBandwidthGBps, "memoryBandwidthGBps", in: bandwidthRange, unit: "GB/s")
         try positive(spec.memoryGB, "memoryGB", in: memoryRange, unit: "GB")
@@ -195,6 +195,12 @@ public enum GPUSpecFile {
         }
     }
 
+    /// `text` as an error message shows it: control characters as `?`, at most 60 characters.
+    static func shown(_ text: String) -> String {
+        let printable = String(String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : $0 }))
+        return printable.count > 60 ? String(printable.prefix(60)) + "…" : printable
+    }
+
     /// `48`, `364.2`: no trailing `.0`.
     static func number(_ value: Double) -> String {
         value.isFinite && value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
@@ -221,7 +227,7 @@ public enum GPUSpecFile {
         if let unknown = container.allKeys.map(\.stringValue).sorted().first(where: { !accepted.contains($0) }) {
             let prefix = container.codingPath.map(\.stringValue).joined(separator: ".")
             throw GPUSpecFileError(
-                file: "", field: prefix.isEmpty ? unknown : prefix + "." + unknown,
+                file: "", field: prefix.isEmpty ? shown(unknown) : prefix + "." + shown(unknown),
                 "is not a known field; accepted: \(accepted.joined(separator: ", "))")
         }
     }
