@@ -59,7 +59,8 @@ struct HostileInputTests {
     func hostileGPUInSite(_ index: Int) throws {
         let name = Self.hostileNames[index]
         let source = Self.hostileNames[(index + 4) % Self.hostileNames.count]
-        let report = try ModelReport(workload: try Workload.standard(), gpu: try Self.spec(name: name, source: source), precision: .bf16)
+        let report = try ModelReport(
+            workload: try Workload.standard(), gpu: try Self.spec(name: name, source: source), precision: .bf16, stages: ModelStage.allCases)
         let files = try SiteGenerator(root: TestProject.root, allowRawHTML: true).render(report: report)
         let text = Dictionary(uniqueKeysWithValues: files.map { ($0.path, TestProject.text($0.data)) })
         let svg = try #require(text["html/roofline.svg"])
