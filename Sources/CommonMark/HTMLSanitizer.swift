@@ -47,7 +47,6 @@ enum HTMLSanitizer {
         var name: String
         /// Raw text between the quotes (or of the unquoted value), nil for a bare attribute.
         var value: [UInt8]?
-        var quote: UInt8?
     }
 
     private struct Tag {
@@ -192,7 +191,7 @@ enum HTMLSanitizer {
                           bytes[position] != greaterThan, bytes[position] != UInt8(ascii: "=") {
                         position += 1
                     }
-                    var attribute = Attribute(name: lowercased(bytes[nameStart..<position]), value: nil, quote: nil)
+                    var attribute = Attribute(name: lowercased(bytes[nameStart..<position]), value: nil)
                     var look = position
                     while look < bytes.count, isSpace(bytes[look]) { look += 1 }
                     if look < bytes.count, bytes[look] == UInt8(ascii: "=") {
@@ -203,7 +202,6 @@ enum HTMLSanitizer {
                         if quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") {
                             guard let close = bytes[(look + 1)...].firstIndex(of: quote) else { return nil }
                             attribute.value = Array(bytes[(look + 1)..<close])
-                            attribute.quote = quote
                             position = close + 1
                         } else {
                             var end = look
