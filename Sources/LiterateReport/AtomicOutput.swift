@@ -279,6 +279,15 @@ enum AtomicOutput {
         #endif
     }
 
+    /// Whether the swap is one atomic exchange here (Linux with glibc 2.28 or later).
+    static var swapsAtomically: Bool {
+        #if os(Linux)
+        return renameExchange != nil
+        #else
+        return false
+        #endif
+    }
+
     #if os(Linux)
     private typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
     /// glibc's `renameat2` (2.28 and later), looked up at run time: the Glibc module does not export it.

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import DeepSeekOCR
-import LiterateReport
+@testable import LiterateReport
 
 /// `generate(output:)` replaces only a folder that is the site's own, recovers what an
 /// interrupted run left, and never leaves the user without an output folder.
@@ -125,6 +125,13 @@ struct OutputFolderSafetyTests {
         #expect(message.contains("symbolic link to nowhere, which does not exist"), "\(message)")
         #expect(!manager.fileExists(atPath: project.appendingPathComponent("nowhere").path))
     }
+
+    #if os(Linux)
+    @Test("on Linux the old and new site trade places in one atomic exchange: no moment without output")
+    func atomicExchange() {
+        #expect(AtomicOutput.swapsAtomically)
+    }
+    #endif
 
     @Test("a run killed between the two renames is recovered by the next, even when that one fails")
     func interruptedSwapRecovered() throws {
