@@ -15,11 +15,20 @@ struct IndexPageBuilder {
         let point: RooflinePoint
     }
 
-    /// The stages in execution order: for a namespace child (a view such as `global/`), each of
-    /// its children; otherwise the child itself.
+    /// The stages in execution order: for the vision stack, each view's children (`global/`
+    /// view: sam_model …), or the child itself; each decoder stage as one row.
     func stages() throws -> [Stage] {
         var stages: [Stage] = []
-        for (child, evaluated) in report.evaluated.children {
+        for stage in report.stages where stage.stage != .vision {
+            let type = directory.link(to: stage.model).map { "[\(stage.model.typeName)](\($0))" } ?? stage.model.typeName
+            let what = stage.stage == .prefill
+                ? "prefill of \(Format.count(report.workload.prefillTokens)) positions"
+                : "one decode step against \(Format.count(report.workload.decodeContext)) cached positions"
+            stages.append(Stage(name: "decoder \(what) (\(type))", pass: stage.totals.forward, point: try report.roofline(stage.totals.forward)))
+        }
+        guard let vision = report.stage(.vision) else { return stages }
+        var visionStages: [Stage] = []
+        for (child, evaluated) in vision.evaluated.children {
             let members = child.isNamespace ? evaluated.children : [(child, evaluated)]
             let prefix = child.isNamespace && !child.name.isEmpty ? LayerOccurrence.viewName(child.name + "/") + ": " : ""
             for (member, memberEvaluated) in members {
@@ -29,12 +38,12 @@ struct IndexPageBuilder {
                     tensorCoreFLOPs: pass.tensorCoreFLOPs * count, cudaCoreFLOPs: pass.cudaCoreFLOPs * count,
                     ioBytes: pass.ioBytes * count)
                 let type = directory.link(to: member.layer).map { "[\(member.layer.typeName)](\($0))" } ?? member.layer.typeName
-                stages.append(Stage(
+                visionStages.append(Stage(
                     name: "\(prefix)\(member.displayName) (\(type))", pass: total,
                     point: try report.roofline(total)))
             }
         }
-        return stages
+        return visionStages + stages
     }
 
     func view(title: String, readme: String, layers: [[String: String]]) throws -> [String: Any] {
@@ -62,6 +71,8 @@ struct IndexPageBuilder {
             "readme": readme,
             "workload": report.workload.summary,
             "visionTokens": Format.count(report.workload.visionTokensPerPage),
+            "prefillTokens": Format.count(report.workload.prefillTokens),
+            "kvCacheBytes": Format.bytes(totals.memory.kvCacheBytes),
             "gpu": Markup.escape(report.gpu.name, for: .markdown),
             "precision": report.precision.rawValue,
             "parameters": Format.count(totals.parameters),

@@ -80,8 +80,12 @@ struct LayerOccurrence {
     /// `global/sam_model.blocks.0` → `global view`; `local/…` → `local crops`; no namespace → empty.
     static func viewName(_ path: String) -> String {
         guard let slash = path.firstIndex(of: "/") else { return "" }
-        let namespace = String(path[..<slash])
-        return namespace == "local" ? "local crops" : "\(namespace) view"
+        switch String(path[..<slash]) {
+        case "local": return "local crops"
+        case ModelStage.prefill.rawValue: return "prefill"
+        case ModelStage.decode.rawValue: return "decode step"
+        case let namespace: return "\(namespace) view"
+        }
     }
 
     private static func ordered(_ items: [String]) -> [String] {
