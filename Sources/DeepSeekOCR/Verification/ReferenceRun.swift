@@ -15,6 +15,10 @@ public struct ReferenceRun: Sendable, CustomStringConvertible {
     /// Forward FLOPs per submodule path relative to the module ("" for the module itself).
     public let forwardBySubmodule: [String: Int]
     public let backwardFLOPs: Int
+    /// Bytes autograd saved for backward (CPU, fp32): activations plus the module's input when
+    /// an op keeps it (`saved_for_backward_fp32`: `activation_bytes + input_bytes_referenced`;
+    /// parameters excluded); -1 when the run does not say.
+    public let savedForBackwardBytes: Int
 
     public var description: String { key }
 
@@ -48,7 +52,10 @@ public struct ReferenceRun: Sendable, CustomStringConvertible {
                 parameters: modules[module]?["params_total"] as? Int ?? -1,
                 forwardFLOPs: fwd["flops_total"] as? Int ?? -1,
                 forwardBySubmodule: bySubmodule,
-                backwardFLOPs: bwd["flops_total"] as? Int ?? -1)
+                backwardFLOPs: bwd["flops_total"] as? Int ?? -1,
+                savedForBackwardBytes: (run["saved_for_backward_fp32"] as? [String: Any]).map {
+                    ($0["activation_bytes"] as? Int ?? 0) + ($0["input_bytes_referenced"] as? Int ?? 0)
+                } ?? -1)
         }
     }
 

@@ -28,7 +28,8 @@ public struct MemoryCost: Sendable, Hashable, Codable {
     public var activationBytes: Int
     /// Always 0 for these encoders: no autoregressive state is kept between calls.
     public var kvCacheBytes: Int
-    /// Training: activations autograd saves for backward.
+    /// Training: activations autograd saves for backward, each storage once:
+    /// `Σ savedElements × e + Σ savedFixedWidthBytes`.
     public var trainingActivationBytes: Int
     /// Training: one gradient per trainable parameter.
     public var gradientBytes: Int
@@ -118,6 +119,7 @@ extension Layer {
                 try fwdIO.add(try term.forwardTraffic.total.evaluate(), times: bytes)
                 try bwdIO.add(try term.backwardTraffic.total.evaluate(), times: bytes)
                 try saved.add(try term.savedElements.evaluate(), times: bytes)
+                try saved.add(try term.savedFixedWidthBytes.evaluate())
                 var workingSet = CheckedInt("working set", of: term.name)
                 try workingSet.add(try term.forwardTraffic.workingSet.evaluate(), times: bytes)
                 peakActivation = max(peakActivation, workingSet.value)

@@ -18,6 +18,14 @@ public enum AttentionKernel: String, CaseIterable, Sendable, Codable {
 /// ```
 /// Tensor-core forward total `4·B·h·S²·d` equals FlopCounterMode's SDPA count; backward totals
 /// are 2.5× (fused) and 2× (math path), as FlopCounterMode counts those kernels.
+///
+/// Saved for backward, by derivatives.yaml, each storage once:
+/// ```
+/// sdpa   Q, K, V (3·B·h·S·d: views of one packed projection), O (B·h·S·d), the mask (B·h·S²)
+///        and the log-sum-exp (B·h·S, fp32)
+/// eager  Q·√s and K·√s (the math path scales copies: 2·B·h·S·d), P (B·h·S², kept by softmax,
+///        shared with P·V) and V's storage (`valueStorageElements`); the mask add is in place
+/// ```
 public struct ScaledDotProductAttention: Sendable {
     public let batch: Formula
     public let heads: Formula
@@ -26,6 +34,10 @@ public struct ScaledDotProductAttention: Sendable {
     /// An additive `[B, h, S, S]` mask (SAM's relative-position bias); it needs a gradient.
     public let hasMask: Bool
     public let kernel: AttentionKernel
+    /// Eager path: elements of the storage the P·V `bmm` keeps for V: the whole packed Q, K, V
+    /// projection when V is a view `bmm` can take as it is; nil when V is (or is copied to) a
+    /// tensor of its own (`B·h·S·d`).
+    public var valueStorageElements: Formula?
 
     public init(batch: Formula, heads: Formula, tokens: Formula, headDim: Formula, hasMask: Bool, kernel: AttentionKernel) {
         self.batch = batch
@@ -52,7 +64,8 @@ public struct ScaledDotProductAttention: Sendable {
                 name: "SDPA scores QKᵀ", unit: .tensorCore, forwardFLOPs: matmul, backwardFLOPs: 3 * matmul,
                 forwardTraffic: Traffic(activationReads: 3 * vectors + mask, writes: vectors),
                 backwardTraffic: Traffic(activationReads: 5 * vectors + mask, writes: 3 * vectors + mask),
-                savedElements: 4 * vectors + mask)
+                savedElements: 4 * vectors + mask, savedFixedWidthBytes: 4 * batch * heads * tokens,
+                savedTensors: "Q, K, V, output O" + (hasMask ? ", mask" : "") + "; log-sum-exp (fp32)")
             outputTerm = CostTerm(
                 name: "SDPA P·V", unit: .tensorCore, forwardFLOPs: matmul, backwardFLOPs: 2 * matmul,
                 forwardTraffic: .none, backwardTraffic: .none)
@@ -62,18 +75,23 @@ public struct ScaledDotProductAttention: Sendable {
                 name: "SDPA scores QKᵀ", unit: .tensorCore, forwardFLOPs: matmul, backwardFLOPs: 2 * matmul,
                 forwardTraffic: Traffic(activationReads: 2 * vectors, writes: scores),
                 backwardTraffic: Traffic(activationReads: scores + 2 * vectors, writes: 2 * vectors),
-                savedElements: 2 * vectors)
+                savedElements: 2 * vectors, savedTensors: "Q·√s and K·√s (scaled copies)")
             outputTerm = CostTerm(
                 name: "SDPA P·V", unit: .tensorCore, forwardFLOPs: matmul, backwardFLOPs: 2 * matmul,
                 forwardTraffic: Traffic(activationReads: scores + vectors, writes: vectors),
                 backwardTraffic: Traffic(activationReads: vectors + scores + vectors, writes: scores + vectors),
-                savedElements: scores + vectors)
+                savedElements: valueStorageElements ?? vectors,
+                savedTensors: valueStorageElements == nil
+                    ? "V (P is softmax's output, counted there)"
+                    : "V's storage, the packed Q, K, V (P is softmax's output, counted there)")
         }
         var terms = [scoresTerm]
         if hasMask {
             terms.append(.elementwise("SDPA mask add", .add, elements: scores, fused: fused))
         }
-        terms.append(.elementwise("SDPA softmax", .softmax, elements: scores, fused: fused))
+        let softmax = CostTerm.elementwise("SDPA softmax", .softmax, elements: scores, fused: fused)
+        // Inside a fused kernel P never exists outside it: the kernel's save set (log-sum-exp) covers it.
+        terms.append(fused ? softmax.saving(.zero, tensors: "") : softmax)
         terms.append(outputTerm)
         return terms
     }
