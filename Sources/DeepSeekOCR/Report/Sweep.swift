@@ -117,13 +117,15 @@ public struct Sweep: Sendable {
     private struct ShapeKey: Hashable {
         let mode: VisionMode
         let crops: CropGrid?
-        let kernel: AttentionKernel
+        let samKernel: AttentionKernel
+        let clipKernel: AttentionKernel
         let projector: String
 
         init(_ workload: Workload) {
             mode = workload.mode
             crops = workload.hasLocalView ? workload.crops : nil
-            kernel = workload.kernel
+            samKernel = workload.samKernel
+            clipKernel = workload.clipKernel
             projector = "\(workload.projectorType)"
         }
     }
@@ -183,7 +185,7 @@ struct BatchAffineModel: Sendable {
         guard let models = try? batches.map({ batch in
             try DeepSeekOCRVision(workload: Workload(
                 mode: workload.mode, crops: workload.crops, batch: batch, kernel: workload.kernel,
-                projectorType: workload.projectorType))
+                projectorType: workload.projectorType, samKernel: workload.samKernel, clipKernel: workload.clipKernel))
         }), let metrics = try? models.map({ try $0.metrics(precision: precision) }) else { return nil }
         func fit(_ value: (LayerMetrics) -> Int) -> Affine? { Affine.fit(value(metrics[0]), value(metrics[1]), value(metrics[2])) }
         guard let tensorCore = fit(\.forward.tensorCoreFLOPs), let cudaCore = fit(\.forward.cudaCoreFLOPs),
@@ -290,7 +292,8 @@ extension Sweep {
         try modes.map { mode in
             let workload = try Workload(
                 mode: mode, crops: mode.cropMode ? base.crops : nil, batch: base.batch, kernel: base.kernel,
-                projectorType: base.projectorType)
+                projectorType: base.projectorType,
+                samKernel: base.samKernel, clipKernel: base.clipKernel)
             let label = workload.hasLocalView ? "\(mode.rawValue) \(workload.crops?.description ?? "")" : mode.rawValue
             return SweepPoint(label: label, workload: workload)
         }
@@ -300,7 +303,8 @@ extension Sweep {
     public static func cropPoints(_ grids: [CropGrid], base: Workload) throws -> [SweepPoint] {
         try grids.map { grid in
             SweepPoint(label: grid.description, workload: try Workload(
-                mode: .gundam, crops: grid, batch: base.batch, kernel: base.kernel, projectorType: base.projectorType))
+                mode: .gundam, crops: grid, batch: base.batch, kernel: base.kernel, projectorType: base.projectorType,
+                samKernel: base.samKernel, clipKernel: base.clipKernel))
         }
     }
 
@@ -314,7 +318,8 @@ extension Sweep {
             let grid = try PageCropping.grid(
                 for: page, minimumCrops: minimumCrops, maximumCrops: maximumCrops, cropSide: VisionMode.gundam.imageSize)
             return SweepPoint(label: "\(page) (\(grid))", workload: try Workload(
-                mode: .gundam, crops: grid, batch: base.batch, kernel: base.kernel, projectorType: base.projectorType))
+                mode: .gundam, crops: grid, batch: base.batch, kernel: base.kernel, projectorType: base.projectorType,
+                samKernel: base.samKernel, clipKernel: base.clipKernel))
         }
     }
 
@@ -323,7 +328,8 @@ extension Sweep {
         try batches.map { batch in
             SweepPoint(label: "batch \(batch)", workload: try Workload(
                 mode: base.mode, crops: base.mode.cropMode ? base.crops : nil, batch: batch, kernel: base.kernel,
-                projectorType: base.projectorType))
+                projectorType: base.projectorType,
+                samKernel: base.samKernel, clipKernel: base.clipKernel))
         }
     }
 }
