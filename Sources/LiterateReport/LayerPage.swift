@@ -112,6 +112,7 @@ struct LayerPageBuilder {
         var forwardRows: [[String: Any]] = []
         var backwardRows: [[String: Any]] = []
         var ioRows: [[String: Any]] = []
+        var savedRows: [[String: Any]] = []
         for row in layer.costRows() {
             switch row {
             case let .term(term, count):
@@ -120,6 +121,7 @@ struct LayerPageBuilder {
                     forwardRows.append(try formulaRow(name, term.unit.rawValue, term.forwardFLOPs, count: count, unit: "FLOP"))
                     backwardRows.append(try formulaRow(name, term.unit.rawValue, term.backwardFLOPs, count: count, unit: "FLOP"))
                 }
+                if let saved = try savedRow(name, term, count: count) { savedRows.append(saved) }
                 let forwardElements = try term.forwardTraffic.total.evaluate()
                 let backwardElements = try term.backwardTraffic.total.evaluate()
                 if forwardElements > 0 || backwardElements > 0 {
@@ -137,6 +139,15 @@ struct LayerPageBuilder {
                 let times = count > 1 ? "\(count) × " : ""
                 forwardRows.append(moduleRow(link, times, child.typeName, childMetrics.forward, count))
                 backwardRows.append(moduleRow(link, times, child.typeName, childMetrics.backward, count))
+                if childMetrics.memory.trainingActivationBytes > 0 {
+                    savedRows.append([
+                        "term": link, "tensors": "its terms' save sets",
+                        "formula": Format.code("\(times)\(child.typeName)"),
+                        "substituted": Format.code("\(times)\(Format.bytes(childMetrics.memory.trainingActivationBytes))"),
+                        "fixedWidth": "",
+                        "bytes": Format.bytes(childMetrics.memory.trainingActivationBytes * count),
+                    ])
+                }
                 ioRows.append([
                     "term": link,
                     "formula": Format.code("\(times)\(child.typeName)"),
@@ -165,6 +176,8 @@ struct LayerPageBuilder {
             "backwardIO": Format.bytes(m.backward.ioBytes),
             "bytesPerElement": "\(e)",
             "memory": memoryRows(m),
+            "savedRows": savedRows,
+            "trainingActivation": Format.bytes(m.memory.trainingActivationBytes),
             "roofline": RooflineView.rows(point, gpu: report.gpu, precision: report.precision),
         ]
     }
@@ -176,6 +189,21 @@ struct LayerPageBuilder {
             "formula": Format.code(formula.symbolic),
             "substituted": Format.code(formula.substituted),
             "value": SIUnits.format(Double(value), unit: valueUnit),
+        ]
+    }
+
+    /// A term's save set for the memory table: the tensors, the element formula (bytes = elements
+    /// × e) and the fixed-width bytes; nil when the term keeps nothing.
+    private func savedRow(_ name: String, _ term: CostTerm, count: Int) throws -> [String: Any]? {
+        let elements = try term.savedElements.evaluate()
+        let fixed = try term.savedFixedWidthBytes.evaluate()
+        guard elements > 0 || fixed > 0 || !term.savedTensors.isEmpty else { return nil }
+        return [
+            "term": name, "tensors": term.savedTensors.isEmpty ? "—" : term.savedTensors,
+            "formula": Format.code(term.savedElements.symbolic),
+            "substituted": Format.code(term.savedElements.substituted),
+            "fixedWidth": fixed > 0 ? "\(Format.code(term.savedFixedWidthBytes.symbolic)) = \(Format.bytes(fixed))" : "",
+            "bytes": Format.bytes((elements * bytesPerElement + fixed) * count),
         ]
     }
 
