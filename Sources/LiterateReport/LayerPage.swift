@@ -221,7 +221,7 @@ struct LayerPageBuilder {
         return [
             ["what": "weights", "rule": "parameters × e = \(Format.count(m.parameters)) × \(e)", "value": Format.bytes(m.memory.weightBytes)],
             ["what": "activations (inference peak)", "rule": "largest kernel working set + held tensors", "value": Format.bytes(m.memory.activationBytes)],
-            ["what": "activations saved for backward (training)", "rule": "Σ saved tensors × e", "value": Format.bytes(m.memory.trainingActivationBytes)],
+            ["what": "activations saved for backward (training)", "rule": "Σ save sets: elements × e + fixed-width bytes, each storage once (table below)", "value": Format.bytes(m.memory.trainingActivationBytes)],
             ["what": "gradients (training)", "rule": "trainable parameters × e", "value": Format.bytes(m.memory.gradientBytes)],
             ["what": "KV cache", "rule": "encoder: no state kept between calls", "value": Format.bytes(m.memory.kvCacheBytes)],
         ]
