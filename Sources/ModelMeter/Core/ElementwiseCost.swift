@@ -67,7 +67,7 @@ public enum ElementwiseOp: String, CaseIterable, Sendable {
         case .softmax: return "output P"
         case .layerNorm, .gelu: return "input x"
         case .quickGELU: return "input x and σ(1.702·x)"
-        default: return savedTensors == 0 ? "" : "\(savedTensors) × operand"
+        default: return savedTensors == 0 ? "" : savedTensors == 1 ? "input x" : "\(savedTensors) same-sized tensors"
         }
     }
 
