@@ -91,8 +91,10 @@ enum SavedSetNotes {
     static func note(for module: String, kernel: AttentionKernel, delta: Int) -> String {
         let kept: String
         switch module {
-        case "sam.PatchEmbed", "sam.net_2", "sam.net_3":
-            kept = "the convolution keeps its input, even an image that needs no gradient"
+        case "sam.PatchEmbed":
+            kept = "the convolution keeps its input, the image, although the image needs no gradient (dW needs it)"
+        case "sam.net_2", "sam.net_3":
+            kept = "the convolution keeps its input"
         case "sam.LayerNorm2d":
             kept = "the composite ops keep x − u twice, √(var + ε) per pixel and the normalised x, not the input"
         case "sam.neck":
