@@ -18,7 +18,7 @@ struct LayerOccurrence {
     static func collect(_ doc: LayerDoc, in report: ModelReport) -> LayerOccurrence? {
         var order: [String] = []
         var groups: [String: (layer: any Layer, metrics: LayerMetrics, paths: [String])] = [:]
-        for instance in report.modules where instance.layer.typeName == doc.vendorClass {
+        for instance in report.instancesWithRoots where instance.layer.typeName == doc.vendorClass {
             // Same symbols and same own parameter shapes (e.g. rel-pos tables) = same configuration.
             let key = instance.layer.symbols.map { "\($0.name)=\($0.value)" }.joined(separator: ",")
                 + "|" + instance.layer.ownParameters.map { "\($0.name)\($0.shape)" }.joined(separator: ",")
@@ -223,7 +223,7 @@ struct LayerPageBuilder {
             ["what": "activations (inference peak)", "rule": "largest kernel working set + held tensors", "value": Format.bytes(m.memory.activationBytes)],
             ["what": "activations saved for backward (training)", "rule": "Σ save sets: elements × e + fixed-width bytes, each storage once (table below)", "value": Format.bytes(m.memory.trainingActivationBytes)],
             ["what": "gradients (training)", "rule": "trainable parameters × e", "value": Format.bytes(m.memory.gradientBytes)],
-            ["what": "KV cache", "rule": "encoder: no state kept between calls", "value": Format.bytes(m.memory.kvCacheBytes)],
+            ["what": "KV cache", "rule": "Σ over attentions 2·B·(L + S)·D × e (K and V of every position); 0 for encoders", "value": Format.bytes(m.memory.kvCacheBytes)],
         ]
     }
 }

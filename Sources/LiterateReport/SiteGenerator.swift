@@ -7,15 +7,10 @@ import ModelMeter
 /// self-contained HTML in `html/`, the roofline chart, and `report.json`, swapped into the
 /// output folder only when every page rendered.
 public struct SiteGenerator: Sendable {
-    /// The thirteen documented layer types, in page order.
-    public static let layerDocs: [LayerDoc] = [
-        Attention.documentation, Block.documentation, MLPBlock.documentation, LayerNorm2d.documentation,
-        PatchEmbed.documentation, ImageEncoderViT.documentation, CLIPVisionEmbeddings.documentation,
-        NoTPAttention.documentation, NoTPFeedForward.documentation, NoTPTransformerBlock.documentation,
-        NoTPTransformer.documentation, VitModel.documentation, MlpProjector.documentation,
-    ]
+    /// The documented layer types, in page order: the model description's list.
+    public static var layerDocs: [LayerDoc] { DeepSeekOCRModel.layerDocs }
 
-    public static let knowledgeBase = "context/hints/dsocr-kb"
+    public static let knowledgeBase = DeepSeekOCRModel.knowledgeBase
     public static let readmePath = "\(knowledgeBase)/README.md"
     public static let conventionsPath = "\(knowledgeBase)/conventions.md"
     public static let opsFolder = "\(knowledgeBase)/ops"
@@ -56,7 +51,7 @@ public struct SiteGenerator: Sendable {
                 view["sweeps"] = sweepCharts.map { ["title": $0.title, "file": $0.fileName] }
                 return .summary(text: try templates.render("summary.md", view), charts: sweepCharts)
             case .verification:
-                let runs = try ReferenceRun.load(from: root.appendingPathComponent(ReferenceRun.relativePath))
+                let runs = try ReferenceRun.loadAll(root: root)
                 return .verification(text: try templates.render("verification.md", try VerificationPageBuilder(runs: runs).view()))
             }
         }

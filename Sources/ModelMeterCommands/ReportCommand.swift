@@ -20,6 +20,12 @@ struct ReportCommand: TextCommand {
     @Option(help: "Print a single report instead of the site: json, csv, md or html.")
     var format: String?
 
+    @Option(help: """
+        With --format: vision, prefill, decode or all (default vision). Decoder modules are keyed \
+        prefill/<path> and decode/<path>. The site always shows every stage.
+        """)
+    var stage: String?
+
     @Option(help: "With --format: write the report to this file instead of stdout.")
     var file: String?
 
@@ -33,10 +39,10 @@ struct ReportCommand: TextCommand {
     var allowRawHTML = false
 
     /// The report for these options.
-    func report() throws -> ModelReport {
+    func report(stages: [ModelStage]) throws -> ModelReport {
         let workload = try options.workload()
         let (gpu, precision) = try hardware.checked()
-        return try ModelReport(workload: workload, gpu: gpu, precision: precision)
+        return try ModelReport(workload: workload, gpu: gpu, precision: precision, stages: stages)
     }
 
     func execute() throws -> String {
@@ -44,7 +50,11 @@ struct ReportCommand: TextCommand {
         if let file, wanted == nil {
             throw CommandLineError("--file \(file) needs --format (json, csv, md or html)")
         }
-        let report = try report()
+        if let stage, wanted == nil {
+            throw CommandLineError("--stage \(stage) needs --format (json, csv, md or html); the site shows every stage")
+        }
+        let stages = wanted == nil ? ModelStage.allCases : try ModelStage.parseList(stage ?? ModelStage.vision.rawValue)
+        let report = try report(stages: stages)
         let generator = SiteGenerator(root: URL(fileURLWithPath: root), allowRawHTML: allowRawHTML)
         guard let wanted else {
             let written = try generator.generate(report: report, output: URL(fileURLWithPath: output))

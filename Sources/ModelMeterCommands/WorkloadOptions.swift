@@ -28,7 +28,7 @@ struct WorkloadOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Pages processed together.")
     var batch: Int = 1
 
-    @Option(help: "Attention kernel of both encoders: sdpa (fused, default) or eager (scores materialised).")
+    @Option(help: "Attention kernel: sdpa (fused, default) or eager (scores materialised); --sam-attention and --clip-attention set an encoder apart.")
     var attention: String = AttentionKernel.sdpa.rawValue
 
     @Option(help: "Attention kernel of SAM alone (overrides --attention), e.g. eager as CPU autograd runs its masked attention.")
@@ -42,6 +42,18 @@ struct WorkloadOptions: ParsableArguments {
 
     @Option(parsing: .unconditional, help: "With --projector mlp_gelu: Linear layers, GELU between them (default 2).")
     var projectorDepth: Int?
+
+    @Option(parsing: .unconditional, help: "Decoder prefill positions per sequence (default: the page's image positions + --prompt-tokens).")
+    var tokens: Int?
+
+    @Option(parsing: .unconditional, help: "Decoder decode step: positions already in the KV cache (default: the prefill length).")
+    var context: Int?
+
+    @Option(parsing: .unconditional, help: "Prompt text tokens besides the image (BOS + instruction; default 10).")
+    var promptTokens: Int?
+
+    @Option(help: "Positions lm_head turns into logits: all (Hugging Face forward, default) or last (serving engines).")
+    var logits: String = LogitPositions.all.rawValue
 
     /// The workload these options describe; throws a one-line error for any bad value.
     func workload() throws -> Workload {
@@ -63,9 +75,34 @@ struct WorkloadOptions: ParsableArguments {
             grid = try PageCropping.grid(
                 for: size, minimumCrops: minCrops, maximumCrops: maxCrops, cropSide: mode.imageSize)
         }
-        return try Workload(
+        var workload = try Workload(
             mode: mode, crops: grid, batch: batch, kernel: try kernel(), projectorType: try projectorType(), page: pageSize,
             samKernel: try samAttention.map(parseKernel), clipKernel: try clipAttention.map(parseKernel))
+        workload.decoder = try decoderSettings()
+        return workload
+    }
+
+    /// The decoder's prompt, step and head; one-line errors for bad values.
+    func decoderSettings() throws -> DecoderSettings {
+        var settings = DecoderSettings()
+        if let promptTokens {
+            guard promptTokens >= 0 else {
+                throw ModelMeterError.invalidShape(layer: "workload", what: "--prompt-tokens", reason: "\(promptTokens) is negative")
+            }
+            settings.promptTextTokens = promptTokens
+        }
+        if let tokens { settings.prefillTokens = try ModelMeterError.requirePositive(tokens, "--tokens", in: "workload") }
+        if let context {
+            guard context >= 0 else {
+                throw ModelMeterError.invalidShape(layer: "workload", what: "--context", reason: "\(context) is negative")
+            }
+            settings.decodeContext = context
+        }
+        guard let positions = LogitPositions(rawValue: logits.lowercased()) else {
+            throw ModelMeterError.unknownName(kind: "logits setting", name: logits, accepted: LogitPositions.allCases.map(\.rawValue))
+        }
+        settings.logits = positions
+        return settings
     }
 
     func kernel() throws -> AttentionKernel { try parseKernel(attention) }
@@ -91,12 +128,7 @@ struct WorkloadOptions: ParsableArguments {
 }
 
 /// Parses an attention variant name (`sdpa`, `eager`), case-insensitively.
-func parseKernel(_ text: String) throws -> AttentionKernel {
-    guard let kernel = AttentionKernel(rawValue: text.lowercased()) else {
-        throw ModelMeterError.unknownName(kind: "attention variant", name: text, accepted: AttentionKernel.allCases.map(\.rawValue))
-    }
-    return kernel
-}
+func parseKernel(_ text: String) throws -> AttentionKernel { try AttentionKernel.named(text) }
 
 /// Parses a storage precision name (`bf16`, `fp16`, `fp32`, `fp8`), case-insensitively.
 func parsePrecision(_ text: String) throws -> Precision {

@@ -25,11 +25,12 @@ struct KnowledgeBaseTests {
         let docs = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".md") }.sorted()
         let layers = SiteGenerator.layerDocs.map { "op-\($0.vendorClass).md" }.sorted()
         #expect(docs == layers)
-        #expect(layers.count == 13)
+        #expect(layers.count == 13 + 9)
     }
 
     @Test("layer types carry their doc metadata")
     func metadata() throws {
+        let decoder = try DecoderShape.prefill(batch: 1, tokens: 4)
         let layers: [any Layer] = [
             try Attention(batch: 1, height: 14, width: 14, relativePositionInputSize: (14, 14)),
             try Block(batch: 1, height: 14, width: 14, windowSize: 14),
@@ -44,6 +45,15 @@ struct KnowledgeBaseTests {
             try NoTPTransformer(batch: 1, tokens: 17),
             try VitModel(batch: 1, patchGrid: 4),
             try MlpProjector(batch: 1, tokens: 16),
+            try LlamaAttention(shape: decoder),
+            try LlamaRotaryEmbedding(shape: decoder),
+            try DeepseekV2RMSNorm(shape: decoder),
+            try DeepseekV2MLP(shape: decoder, hiddenSize: 1280, intermediateSize: 6848),
+            try MoEGate(shape: decoder),
+            try DeepseekV2MoE(shape: decoder),
+            try DeepseekV2DecoderLayer(shape: decoder, index: 0),
+            try DeepseekV2Model(shape: decoder),
+            try DeepseekV2ForCausalLM(shape: decoder),
         ]
         #expect(layers.compactMap(\.doc) == SiteGenerator.layerDocs)
         for layer in layers { #expect(layer.doc?.vendorClass == layer.typeName) }

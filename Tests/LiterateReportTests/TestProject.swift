@@ -9,7 +9,7 @@ enum TestProject {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// The default workload's report (dsocr-standard-v1 on the RTX 5090, bf16).
-    static func standardReport() throws -> ModelReport { try ModelReport(workload: try Workload.standard()) }
+    static func standardReport() throws -> ModelReport { try ModelReport(workload: try Workload.standard(), stages: ModelStage.allCases) }
 
     /// A fresh temporary folder.
     static func temporaryFolder(_ name: String) throws -> URL {

@@ -16,10 +16,13 @@ import Testing
 
     @Test func layersWithHintDocs() throws {
         let lines = try CommandHarness.output(["list", "layers"]).split(separator: "\n")
-        #expect(lines.count == 1 + 13)
+        // 13 vision layer types + 9 decoder layer types, one line each under the header.
+        #expect(lines.count == 1 + 13 + 9)
         #expect(lines[1].hasPrefix("Attention "))
         #expect(lines[1].contains("context/hints/dsocr-kb/ops/op-Attention.md"))
         #expect(lines[13].contains("context/hints/dsocr-kb/ops/op-MlpProjector.md"))
+        #expect(lines[14].contains("context/hints/dsocr-kb/ops/op-LlamaAttention.md"))
+        #expect(lines[22].contains("context/hints/dsocr-kb/ops/op-DeepseekV2ForCausalLM.md"))
     }
 
     @Test func gpusWithRoofsAndSources() throws {

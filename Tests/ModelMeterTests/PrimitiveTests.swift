@@ -402,18 +402,24 @@ struct ElementwiseTests {
     @Test("the per-element cost table", arguments: [
         (ElementwiseOp.add, 1, 1, 0), (.softmax, 5, 4, 1), (.layerNorm, 8, 14, 1), (.gelu, 10, 14, 1), (.quickGELU, 5, 8, 2),
         (.linearResize, 4, 4, 0), (.bicubicResize, 16, 16, 0),
+        // Decoder ops: RMSNorm = square, sum, ·rstd, ·w (4); backward 8. SiLU = exp, add, divide,
+        // multiply (4); backward g·σ·(1 + x·(1 − σ)) with σ recomputed (8). a·b: 1, backward g·b and g·a (2).
+        // RoPE x·cos + rotate_half(x)·sin: 2 multiplies + 1 add (3), backward the same. cos or sin: 1, backward 2.
+        // Saved: a product keeps both factors; the others one same-sized tensor.
+        (.rmsNorm, 4, 8, 1), (.silu, 4, 8, 1), (.multiply, 1, 2, 2), (.rotary, 3, 3, 1), (.trigonometric, 1, 2, 1),
     ])
     func table(op: ElementwiseOp, forward: Int, backward: Int, saved: Int) {
         #expect(op.forwardFLOPsPerElement == forward)
         #expect(op.backwardFLOPsPerElement == backward)
-        #expect(op.forwardInputs == (op == .add ? 2 : 1))
+        // Binary ops read two tensors.
+        #expect(op.forwardInputs == (op == .add || op == .multiply ? 2 : 1))
         #expect(op.savedTensors == saved)
         #expect(!op.summary.isEmpty)
     }
 
-    @Test("the table covers exactly seven operations")
+    @Test("the table covers exactly twelve operations: seven vision, five decoder")
     func count() {
-        #expect(ElementwiseOp.allCases.count == 7)
+        #expect(ElementwiseOp.allCases.count == 12)
     }
 
     @Test("an elementwise term: FLOPs from the table, traffic, fused terms move nothing")

@@ -18,6 +18,31 @@ public struct Attention: Layer {
     public let typeName = "Attention"
     public var doc: LayerDoc? { Self.documentation }
 
+    /// How `explain` builds this layer and which reference runs verify it.
+    public static let recipe = LayerRecipe(
+        doc: Attention.documentation,
+        parameters: [
+            .init("batch", 1, "images × windows"), .init("height", 64, "token rows"), .init("width", 64, "token columns"),
+            .init("dim", 768, "channels C"), .init("heads", 12, "attention heads"),
+            .init("relpos-height", 64, "input_size rows of the rel-pos tables (0 with relpos-width=0: none)"),
+            .init("relpos-width", 64, "input_size columns of the rel-pos tables"),
+        ],
+        takesKernel: true,
+        build: { a in
+            let relativePosition = a["relpos-height"] == 0 && a["relpos-width"] == 0
+                ? nil : (height: a["relpos-height"], width: a["relpos-width"])
+            return try Attention(
+                batch: a["batch"], height: a["height"], width: a["width"], dim: a["dim"], heads: a["heads"],
+                relativePositionInputSize: relativePosition, kernel: a.kernel)
+        },
+        referenceModules: ["sam.Attention.global", "sam.Attention.windowed"],
+        referenceLayer: { run in
+            let shape = run.inputShapes.first ?? []
+            let grid = run.module.hasSuffix("global") ? (64, 64) : (14, 14)
+            return try Attention(
+                batch: shape[0], height: shape[1], width: shape[2], relativePositionInputSize: grid, kernel: run.kernel)
+        })
+
     public let batch: Symbol
     public let height: Symbol
     public let width: Symbol

@@ -11,6 +11,31 @@ public struct Block: Layer {
     public let typeName = "Block"
     public var doc: LayerDoc? { Self.documentation }
 
+    /// How `explain` builds this layer and which reference runs verify it.
+    public static let recipe = LayerRecipe(
+        doc: Block.documentation,
+        parameters: [
+            .init("batch", 1, "images"), .init("height", 64, "token rows"), .init("width", 64, "token columns"),
+            .init("dim", 768, "channels C"), .init("heads", 12, "attention heads"), .init("mlp-dim", 3072, "MLP hidden width"),
+            .init("window", 14, "window side (0: global attention)"),
+            .init("global-height", 64, "rel-pos grid rows of global blocks"),
+            .init("global-width", 64, "rel-pos grid columns of global blocks"),
+        ],
+        takesKernel: true,
+        build: { a in
+            try Block(
+                batch: a["batch"], height: a["height"], width: a["width"], dim: a["dim"], heads: a["heads"],
+                mlpDim: a["mlp-dim"], windowSize: a["window"],
+                globalInputSize: (a["global-height"], a["global-width"]), kernel: a.kernel)
+        },
+        referenceModules: ["sam.Block.global", "sam.Block.windowed"],
+        referenceLayer: { run in
+            let shape = run.inputShapes.first ?? []
+            return try Block(
+                batch: shape[0], height: shape[1], width: shape[2], windowSize: run.module.hasSuffix("global") ? 0 : 14,
+                kernel: run.kernel)
+        })
+
     public let batch: Symbol
     public let height: Symbol
     public let width: Symbol

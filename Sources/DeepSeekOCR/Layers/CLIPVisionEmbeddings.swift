@@ -17,6 +17,19 @@ public struct CLIPVisionEmbeddings: Layer {
     public let typeName = "CLIPVisionEmbeddings"
     public var doc: LayerDoc? { Self.documentation }
 
+    /// How `explain` builds this layer and which reference runs verify it.
+    public static let recipe = LayerRecipe(
+        doc: CLIPVisionEmbeddings.documentation,
+        parameters: [
+            .init("batch", 1, "images"), .init("grid", 16, "SAM feature-map side"), .init("dim", 1024, "hidden width"),
+        ],
+        takesKernel: false,
+        build: { a in try CLIPVisionEmbeddings(batch: a["batch"], patchGrid: a["grid"], configuration: CLIPConfiguration.large.overriding(a.values)) },
+        referenceModules: ["clip.CLIPVisionEmbeddings"],
+        referenceLayer: { run in
+            try CLIPVisionEmbeddings(batch: run.inputShapes[1][0], patchGrid: run.inputShapes[1][2])
+        })
+
     public let configuration: CLIPConfiguration
     public let batch: Symbol
     public let grid: Symbol

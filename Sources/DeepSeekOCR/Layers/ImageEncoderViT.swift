@@ -11,6 +11,39 @@ public struct ImageEncoderViT: Layer {
     public let typeName = "ImageEncoderViT"
     public var doc: LayerDoc? { Self.documentation }
 
+    /// How `explain` builds this layer and which reference runs verify it.
+    public static let recipe = LayerRecipe(
+        doc: ImageEncoderViT.documentation,
+        parameters: [
+            .init("batch", 1, "images"), .init("image", 1024, "image side in pixels"), .init("dim", 768, "embedding width"),
+            .init("depth", 12, "blocks (global at 2, 5, 8, 11)"), .init("heads", 12, "attention heads"),
+            .init("mlp-dim", 3072, "MLP hidden width"), .init("window", 14, "window side of windowed blocks"),
+            .init("patch", 16, "patch side"),
+        ],
+        takesKernel: true,
+        build: { a in
+            try ModelMeterError.requirePositive(a["depth"], "depth", in: "ImageEncoderViT")
+            var configuration = SAMConfiguration()
+            configuration.embedDim = a["dim"]
+            configuration.depth = a["depth"]
+            configuration.heads = a["heads"]
+            configuration.mlpDim = a["mlp-dim"]
+            configuration.windowSize = a["window"]
+            configuration.patchSize = a["patch"]
+            return try ImageEncoderViT(batch: a["batch"], imageSize: a["image"], configuration: configuration, kernel: a.kernel)
+        },
+        referenceModules: ["sam.ImageEncoderViT", "sam.neck", "sam.net_2", "sam.net_3"],
+        referenceLayer: { run in
+            let shape = run.inputShapes.first ?? []
+            guard run.module != "sam.ImageEncoderViT" else {
+                return try ImageEncoderViT(batch: shape[0], imageSize: shape[2], kernel: run.kernel)
+            }
+            // Pieces get the tensor they see inside the encoder: the encoder's image size is in the run name.
+            let image = run.key.contains("img1024") ? 1024 : 640
+            let encoder = try ImageEncoderViT(batch: shape[0], imageSize: image, kernel: run.kernel)
+            return try encoder.moduleInstance(at: String(run.module.dropFirst("sam.".count))).layer
+        })
+
     public let configuration: SAMConfiguration
     public let batch: Symbol
     public let imageSize: Symbol

@@ -15,6 +15,21 @@ public struct LayerNorm2d: Layer {
     public let typeName = "LayerNorm2d"
     public var doc: LayerDoc? { Self.documentation }
 
+    /// How `explain` builds this layer and which reference runs verify it.
+    public static let recipe = LayerRecipe(
+        doc: LayerNorm2d.documentation,
+        parameters: [
+            .init("batch", 1, "images"), .init("channels", 256, "channels normalised over"),
+            .init("height", 64, "feature-map height"), .init("width", 64, "feature-map width"),
+        ],
+        takesKernel: false,
+        build: { a in try LayerNorm2d(batch: a["batch"], channels: a["channels"], height: a["height"], width: a["width"]) },
+        referenceModules: ["sam.LayerNorm2d"],
+        referenceLayer: { run in
+            let shape = run.inputShapes.first ?? []
+            return try LayerNorm2d(batch: shape[0], channels: shape[1], height: shape[2], width: shape[3])
+        })
+
     public let batch: Symbol
     public let channels: Symbol
     public let height: Symbol

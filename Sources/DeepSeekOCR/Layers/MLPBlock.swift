@@ -10,6 +10,21 @@ public struct MLPBlock: Layer {
     public let typeName = "MLPBlock"
     public var doc: LayerDoc? { Self.documentation }
 
+    /// How `explain` builds this layer and which reference runs verify it.
+    public static let recipe = LayerRecipe(
+        doc: MLPBlock.documentation,
+        parameters: [
+            .init("batch", 1, "images"), .init("tokens", 4096, "tokens per image"), .init("dim", 768, "embedding width"),
+            .init("mlp-dim", 3072, "hidden width"),
+        ],
+        takesKernel: false,
+        build: { a in try MLPBlock(batch: a["batch"], tokens: a["tokens"], embeddingDim: a["dim"], mlpDim: a["mlp-dim"]) },
+        referenceModules: ["sam.MLPBlock"],
+        referenceLayer: { run in
+            let shape = run.inputShapes.first ?? []
+            return try MLPBlock(batch: shape[0], tokens: shape[1] * shape[2])
+        })
+
     public let batch: Symbol
     public let tokens: Symbol
     public let dim: Symbol

@@ -44,6 +44,23 @@ public struct MlpProjector: Layer {
     public let typeName = "MlpProjector"
     public var doc: LayerDoc? { Self.documentation }
 
+    /// How `explain` builds this layer and which reference runs verify it.
+    public static let recipe = LayerRecipe(
+        doc: MlpProjector.documentation,
+        parameters: [
+            .init("batch", 1, "images"), .init("tokens", 256, "tokens per image"),
+            .init("input-dim", 2048, "input width (CLIP 1024 + SAM 1024)"), .init("output-dim", 1280, "decoder width n_embed"),
+        ],
+        takesKernel: false,
+        build: { a in
+            try MlpProjector(batch: a["batch"], tokens: a["tokens"], inputDim: a["input-dim"], outputDim: a["output-dim"])
+        },
+        referenceModules: ["proj.MlpProjector.linear"],
+        referenceLayer: { run in
+            let shape = run.inputShapes.first ?? []
+            return try MlpProjector(batch: shape[0], tokens: shape[1], inputDim: shape[2])
+        })
+
     public let projectorType: ProjectorType
     public let batch: Symbol
     public let tokens: Symbol

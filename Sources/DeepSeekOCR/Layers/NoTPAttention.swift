@@ -15,6 +15,23 @@ public struct NoTPAttention: Layer {
     public let typeName = "NoTPAttention"
     public var doc: LayerDoc? { Self.documentation }
 
+    /// How `explain` builds this layer and which reference runs verify it.
+    public static let recipe = LayerRecipe(
+        doc: NoTPAttention.documentation,
+        parameters: [
+            .init("batch", 1, "images"), .init("tokens", 257, "tokens incl. class token"), .init("dim", 1024, "hidden width"),
+            .init("heads", 16, "attention heads"),
+        ],
+        takesKernel: true,
+        build: { a in
+            try NoTPAttention(batch: a["batch"], tokens: a["tokens"], hiddenSize: a["dim"], heads: a["heads"], kernel: a.kernel)
+        },
+        referenceModules: ["clip.NoTPAttention"],
+        referenceLayer: { run in
+            let shape = run.inputShapes.first ?? []
+            return try NoTPAttention(batch: shape[0], tokens: shape[1], kernel: run.kernel)
+        })
+
     public let batch: Symbol
     public let tokens: Symbol
     public let dim: Symbol

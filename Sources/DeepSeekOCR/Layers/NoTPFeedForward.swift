@@ -11,6 +11,21 @@ public struct NoTPFeedForward: Layer {
     public let typeName = "NoTPFeedForward"
     public var doc: LayerDoc? { Self.documentation }
 
+    /// How `explain` builds this layer and which reference runs verify it.
+    public static let recipe = LayerRecipe(
+        doc: NoTPFeedForward.documentation,
+        parameters: [
+            .init("batch", 1, "images"), .init("tokens", 257, "tokens incl. class token"), .init("dim", 1024, "hidden width"),
+            .init("hidden", 4096, "feed-forward width"),
+        ],
+        takesKernel: false,
+        build: { a in try NoTPFeedForward(batch: a["batch"], tokens: a["tokens"], dim: a["dim"], hiddenDim: a["hidden"]) },
+        referenceModules: ["clip.NoTPFeedForward"],
+        referenceLayer: { run in
+            let shape = run.inputShapes.first ?? []
+            return try NoTPFeedForward(batch: shape[0], tokens: shape[1])
+        })
+
     public let batch: Symbol
     public let tokens: Symbol
     public let dim: Symbol

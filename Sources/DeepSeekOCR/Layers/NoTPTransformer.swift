@@ -7,6 +7,21 @@ public struct NoTPTransformer: Layer {
     public let typeName = "NoTPTransformer"
     public var doc: LayerDoc? { Self.documentation }
 
+    /// How `explain` builds this layer and which reference runs verify it.
+    public static let recipe = LayerRecipe(
+        doc: NoTPTransformer.documentation,
+        parameters: [
+            .init("batch", 1, "images"), .init("tokens", 257, "tokens incl. class token"), .init("layers", 24, "transformer layers"),
+            .init("dim", 1024, "hidden width"), .init("heads", 16, "attention heads"), .init("hidden", 4096, "feed-forward width"),
+        ],
+        takesKernel: true,
+        build: { a in try NoTPTransformer(batch: a["batch"], tokens: a["tokens"], configuration: CLIPConfiguration.large.overriding(a.values), kernel: a.kernel) },
+        referenceModules: ["clip.NoTPTransformer"],
+        referenceLayer: { run in
+            let shape = run.inputShapes.first ?? []
+            return try NoTPTransformer(batch: shape[0], tokens: shape[1], kernel: run.kernel)
+        })
+
     public let batch: Symbol
     public let tokens: Symbol
     public let layerCount: Symbol

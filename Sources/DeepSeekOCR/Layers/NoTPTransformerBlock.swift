@@ -7,6 +7,23 @@ public struct NoTPTransformerBlock: Layer {
     public let typeName = "NoTPTransformerBlock"
     public var doc: LayerDoc? { Self.documentation }
 
+    /// How `explain` builds this layer and which reference runs verify it.
+    public static let recipe = LayerRecipe(
+        doc: NoTPTransformerBlock.documentation,
+        parameters: [
+            .init("batch", 1, "images"), .init("tokens", 257, "tokens incl. class token"), .init("dim", 1024, "hidden width"),
+            .init("heads", 16, "attention heads"), .init("hidden", 4096, "feed-forward width"),
+        ],
+        takesKernel: true,
+        build: { a in
+            try NoTPTransformerBlock(batch: a["batch"], tokens: a["tokens"], configuration: CLIPConfiguration.large.overriding(a.values), kernel: a.kernel)
+        },
+        referenceModules: ["clip.NoTPTransformerBlock"],
+        referenceLayer: { run in
+            let shape = run.inputShapes.first ?? []
+            return try NoTPTransformerBlock(batch: shape[0], tokens: shape[1], kernel: run.kernel)
+        })
+
     public let batch: Symbol
     public let tokens: Symbol
     public let dim: Symbol

@@ -11,6 +11,24 @@ public struct PatchEmbed: Layer {
     public let typeName = "PatchEmbed"
     public var doc: LayerDoc? { Self.documentation }
 
+    /// How `explain` builds this layer and which reference runs verify it.
+    public static let recipe = LayerRecipe(
+        doc: PatchEmbed.documentation,
+        parameters: [
+            .init("batch", 1, "images"), .init("image", 1024, "image side in pixels"), .init("channels", 3, "image channels"),
+            .init("dim", 768, "embedding width"), .init("patch", 16, "patch side = stride"),
+        ],
+        takesKernel: false,
+        build: { a in
+            try PatchEmbed(
+                batch: a["batch"], imageSize: a["image"], inChannels: a["channels"], embedDim: a["dim"], patchSize: a["patch"])
+        },
+        referenceModules: ["sam.PatchEmbed"],
+        referenceLayer: { run in
+            let shape = run.inputShapes.first ?? []
+            return try PatchEmbed(batch: shape[0], imageSize: shape[2], inputNeedsGradient: run.inputRequiresGrad.first ?? false)
+        })
+
     public let batch: Symbol
     public let imageSize: Symbol
     public let inChannels: Symbol

@@ -7,6 +7,21 @@ public struct VitModel: Layer {
     public let typeName = "VitModel"
     public var doc: LayerDoc? { Self.documentation }
 
+    /// How `explain` builds this layer and which reference runs verify it.
+    public static let recipe = LayerRecipe(
+        doc: VitModel.documentation,
+        parameters: [
+            .init("batch", 1, "images"), .init("grid", 16, "SAM feature-map side (tokens g² + 1)"),
+            .init("layers", 24, "transformer layers"), .init("dim", 1024, "hidden width"), .init("heads", 16, "attention heads"),
+            .init("hidden", 4096, "feed-forward width"),
+        ],
+        takesKernel: true,
+        build: { a in try VitModel(batch: a["batch"], patchGrid: a["grid"], configuration: CLIPConfiguration.large.overriding(a.values), kernel: a.kernel) },
+        referenceModules: ["clip.VitModel"],
+        referenceLayer: { run in
+            try VitModel(batch: run.inputShapes[1][0], patchGrid: run.inputShapes[1][2], kernel: run.kernel)
+        })
+
     public let batch: Symbol
     public let grid: Symbol
     public let tokens: Symbol

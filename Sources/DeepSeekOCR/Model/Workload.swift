@@ -80,6 +80,8 @@ public struct Workload: Sendable {
     public let projectorType: ProjectorType
     /// The page size the crop grid was derived from (`--page`), when it was.
     public let page: PageSize?
+    /// How the language decoder runs on the page's sequence.
+    public var decoder = DecoderSettings()
 
     public init(
         mode: VisionMode, crops: CropGrid? = nil, batch: Int = 1, kernel: AttentionKernel = .sdpa,
@@ -120,6 +122,14 @@ public struct Workload: Sendable {
         return text
     }
 
+    /// Prefill positions per sequence: `--tokens`, or the page's image positions plus the
+    /// prompt's text tokens.
+    public var prefillTokens: Int { decoder.prefillTokens ?? visionTokensPerPage + decoder.promptTextTokens }
+
+    /// Cached positions the decode step attends over: `--context`, or the prefill length (the
+    /// step that generates the first token after the prompt).
+    public var decodeContext: Int { decoder.decodeContext ?? prefillTokens }
+
     /// Vision tokens the decoder sees per page, built as the vendor does:
     /// global `q·(q + 1)` (an image-newline token ends each row), local
     /// `(nh·q₂)·(nw·q₂ + 1)` when crops run, plus one view separator.
@@ -132,4 +142,20 @@ public struct Workload: Sendable {
         }
         return tokens
     }
+}
+
+/// How the language decoder runs: prompt, the decode step to price, and the logits head.
+public struct DecoderSettings: Sendable, Hashable {
+    /// Prompt positions besides the image: BOS and the instruction
+    /// (`\n<|grounding|>Convert the document to markdown.`), about 10 tokens (an estimate).
+    public var promptTextTokens = 10
+    /// Prefill positions per sequence; nil: image positions + `promptTextTokens`.
+    public var prefillTokens: Int?
+    /// Positions already cached at the decode step; nil: the prefill length.
+    public var decodeContext: Int?
+    /// Positions `lm_head` runs on (all, as the Hugging Face forward does, by default).
+    public var logits: LogitPositions = .all
+    public var configuration = DeepseekV2Configuration.deepSeekOCR
+
+    public init() {}
 }

@@ -1,26 +1,121 @@
 import ModelMeter
 
+/// Where a workload's time goes: the vision stack over every view, the decoder's prefill of
+/// the page's sequence, and one decode step against the cache.
+public enum ModelStage: String, CaseIterable, Sendable {
+    case vision, prefill, decode
+
+    /// Module paths of decoder stages carry the stage (`prefill/model.layers.1.mlp`); vision
+    /// paths keep their view prefix only (`global/sam_model…`).
+    public var pathPrefix: String { self == .vision ? "" : rawValue + "/" }
+
+    /// Parses `vision`, `prefill`, `decode` or `all` (every stage).
+    public static func parseList(_ text: String) throws -> [ModelStage] {
+        if text.lowercased() == "all" { return allCases }
+        guard let stage = ModelStage(rawValue: text.lowercased()) else {
+            throw ModelMeterError.unknownName(kind: "stage", name: text, accepted: allCases.map(\.rawValue) + ["all"])
+        }
+        return [stage]
+    }
+}
+
+/// One stage of a report: its module tree, evaluated once.
+public struct StageReport: Sendable {
+    public let stage: ModelStage
+    public let model: any Layer
+    public let evaluated: EvaluatedLayer
+    public var totals: LayerMetrics { evaluated.metrics }
+
+    /// The stage's module tree for `workload`: `DeepSeekOCRVision`, or `DeepseekV2ForCausalLM`
+    /// shaped as a prefill (`B` pages × `S` positions) or as one decode step against `L` cached positions.
+    public static func model(_ stage: ModelStage, workload: Workload) throws -> any Layer {
+        let settings = workload.decoder
+        switch stage {
+        case .vision:
+            return try DeepSeekOCRVision(workload: workload)
+        case .prefill:
+            return try DeepseekV2ForCausalLM(
+                shape: .prefill(batch: workload.batch, tokens: workload.prefillTokens),
+                configuration: settings.configuration, kernel: workload.kernel, logits: settings.logits)
+        case .decode:
+            return try DeepseekV2ForCausalLM(
+                shape: .decode(batch: workload.batch, context: workload.decodeContext),
+                configuration: settings.configuration, kernel: workload.kernel, logits: settings.logits)
+        }
+    }
+}
+
 /// Everything one report shows: the workload, the GPU, every module instance of the vendor
-/// tree with its numbers and roofline placement, and the model totals.
+/// tree in each requested stage with its numbers and roofline placement, and the totals.
 public struct ModelReport: Sendable {
     public let workload: Workload
     public let gpu: GPUSpec
     public let precision: Precision
-    public let model: DeepSeekOCRVision
+    public let stages: [StageReport]
+    /// Every stage's module instances, paths prefixed by stage.
     public let modules: [ModuleInstance]
+    /// The stages together: FLOPs and bytes summed, each model's weights once (prefill and
+    /// decode share the decoder), the largest activation peak and KV cache.
     public let totals: LayerMetrics
-    /// The model evaluated once: every module's numbers, in tree form.
-    public let evaluated: EvaluatedLayer
+    /// The first stage evaluated once: every module's numbers, in tree form.
+    public var evaluated: EvaluatedLayer { stages[0].evaluated }
 
-    public init(workload: Workload, gpu: GPUSpec = GPUCatalog.defaultGPU, precision: Precision = .bf16) throws {
+    public init(
+        workload: Workload, gpu: GPUSpec = GPUCatalog.defaultGPU, precision: Precision = .bf16,
+        stages: [ModelStage] = [.vision]
+    ) throws {
+        guard !stages.isEmpty else {
+            throw ModelMeterError.invalidShape(layer: "report", what: "stages", reason: "no stage selected")
+        }
         self.workload = workload
         self.gpu = gpu
         self.precision = precision
         _ = try gpu.tensorCorePeak(for: precision)
-        model = try DeepSeekOCRVision(workload: workload)
-        evaluated = try model.evaluate(precision: precision)
-        modules = evaluated.moduleInstances()
-        totals = evaluated.metrics
+        self.stages = try stages.map { stage in
+            let model = try StageReport.model(stage, workload: workload)
+            return StageReport(stage: stage, model: model, evaluated: try model.evaluate(precision: precision))
+        }
+        modules = self.stages.flatMap { stage in
+            stage.evaluated.moduleInstances().map { $0.prefixed(stage.stage.pathPrefix) }
+        }
+        totals = try Self.combine(self.stages)
+    }
+
+    /// Every module instance including each stage's root (path `prefill/`, `decode/`; the
+    /// vision root is `DeepseekOCRModel`, path ``): what layer pages group into configurations.
+    public var instancesWithRoots: [ModuleInstance] {
+        stages.map { ModuleInstance(path: $0.stage.pathPrefix, layer: $0.model, metrics: $0.totals) } + modules
+    }
+
+    /// The report of one stage, when it was evaluated.
+    public func stage(_ stage: ModelStage) -> StageReport? { stages.first { $0.stage == stage } }
+
+    /// Sums FLOPs and bytes; counts the vision and decoder weights once each; keeps the largest
+    /// activation peak, KV cache and training footprint.
+    private static func combine(_ stages: [StageReport]) throws -> LayerMetrics {
+        var total = stages[0].totals
+        var weightsCounted: Set<Bool> = [stages[0].stage == .vision]
+        for stage in stages.dropFirst() {
+            let m = stage.totals
+            func add(_ a: Int, _ b: Int) throws -> Int { try ModelMeterError.checkedSum(a, b, "report totals") }
+            total.forward = PassCost(
+                tensorCoreFLOPs: try add(total.forward.tensorCoreFLOPs, m.forward.tensorCoreFLOPs),
+                cudaCoreFLOPs: try add(total.forward.cudaCoreFLOPs, m.forward.cudaCoreFLOPs),
+                ioBytes: try add(total.forward.ioBytes, m.forward.ioBytes))
+            total.backward = PassCost(
+                tensorCoreFLOPs: try add(total.backward.tensorCoreFLOPs, m.backward.tensorCoreFLOPs),
+                cudaCoreFLOPs: try add(total.backward.cudaCoreFLOPs, m.backward.cudaCoreFLOPs),
+                ioBytes: try add(total.backward.ioBytes, m.backward.ioBytes))
+            if weightsCounted.insert(stage.stage == .vision).inserted {
+                total.parameters = try add(total.parameters, m.parameters)
+                total.memory.weightBytes = try add(total.memory.weightBytes, m.memory.weightBytes)
+                total.memory.gradientBytes = try add(total.memory.gradientBytes, m.memory.gradientBytes)
+            }
+            total.memory.activationBytes = max(total.memory.activationBytes, m.memory.activationBytes)
+            total.memory.kvCacheBytes = max(total.memory.kvCacheBytes, m.memory.kvCacheBytes)
+            total.memory.trainingActivationBytes = max(total.memory.trainingActivationBytes, m.memory.trainingActivationBytes)
+        }
+        return total
     }
 
     /// Roofline placement of a forward pass on this report's GPU.
@@ -31,6 +126,10 @@ public struct ModelReport: Sendable {
     /// Module instances whose type is one of the thirteen documented vendor layers.
     public var documentedModules: [ModuleInstance] { modules.filter { $0.layer.doc != nil } }
 
+    /// The type named on the totals row: the stage's root class, or `DeepseekOCRForCausalLM`
+    /// for several stages.
+    private var totalsType: String { stages.count == 1 ? stages[0].model.typeName : "DeepseekOCRForCausalLM" }
+
     /// The JSON document of `modelmeter report --format json`.
     public func json() throws -> JSONValue {
         var entries: [(String, JSONValue)] = []
@@ -39,7 +138,7 @@ public struct ModelReport: Sendable {
         }
         return .object([
             ("tool", .string("modelmeter")),
-            ("model", .string("DeepSeek-OCR vision stack")),
+            ("model", .string(stages.map(\.stage) == [.vision] ? "DeepSeek-OCR vision stack" : "DeepSeek-OCR")),
             ("workload", workloadJSON),
             ("gpu", gpuJSON),
             ("conventions", .object([
@@ -49,7 +148,8 @@ public struct ModelReport: Sendable {
                 ("io", .string("every kernel reads its inputs and weights and writes its outputs once")),
                 ("units", .string("FLOP and bytes are exact integers; seconds are lower bounds")),
             ])),
-            ("totals", try moduleJSON(model.typeName, totals)),
+            ("stages", .object(try stages.map { ($0.stage.rawValue, try moduleJSON($0.model.typeName, $0.totals)) })),
+            ("totals", try moduleJSON(totalsType, totals)),
             ("modules", .object(entries)),
         ])
     }
@@ -71,7 +171,14 @@ public struct ModelReport: Sendable {
             ("precision", .string(precision.rawValue)),
             ("bytesPerElement", .int(precision.bytesPerElement)),
             ("visionTokensPerPage", .int(workload.visionTokensPerPage)),
-            ("views", .array(model.views.map { view in
+            ("decoder", .object([
+                ("promptTextTokens", .int(workload.decoder.promptTextTokens)),
+                ("prefillTokens", .int(workload.prefillTokens)),
+                ("decodeContext", .int(workload.decodeContext)),
+                ("logits", .string(workload.decoder.logits.rawValue)),
+                ("kvCacheBytesPerToken", .int(workload.decoder.configuration.kvCacheElementsPerToken * precision.bytesPerElement)),
+            ])),
+            ("views", .array(((stage(.vision)?.model as? DeepSeekOCRVision)?.views ?? []).map { view in
                 .object([
                     ("name", .string(view.prefix.isEmpty ? "single" : view.prefix)),
                     ("imageSize", .int(view.view.imageSize.value)),
@@ -132,7 +239,7 @@ extension ModelReport {
         var lines = ["path,type,parameters,forward_tensor_core_flops,forward_cuda_core_flops,forward_io_bytes,"
             + "backward_tensor_core_flops,backward_cuda_core_flops,backward_io_bytes,weight_bytes,activation_bytes,"
             + "kv_cache_bytes,bound,time_lower_bound_seconds"]
-        let rows = modules.map { ($0.path, $0.layer.typeName, $0.metrics) } + [("(total)", model.typeName, totals)]
+        let rows = modules.map { ($0.path, $0.layer.typeName, $0.metrics) } + [("(total)", totalsType, totals)]
         for (path, type, m) in rows {
             let point = try roofline(m.forward)
             let fields: [String] = [

@@ -14,16 +14,41 @@ public struct ReferenceRun: Sendable, CustomStringConvertible {
     public let forwardFLOPs: Int
     /// Forward FLOPs per submodule path relative to the module ("" for the module itself).
     public let forwardBySubmodule: [String: Int]
-    public let backwardFLOPs: Int
+    /// Backward FLOPs; nil for inference-only runs (decode steps).
+    public let backwardFLOPs: Int?
+    /// Decoder runs: the `[B, S, …]` shape of `input_ids` or `hidden_states`.
+    public let decoderInput: [Int]?
+    /// Decoder runs: positions already in the KV cache (0 without a cache).
+    public let cachedTokens: Int
     /// Bytes autograd saved for backward (CPU, fp32): activations plus the module's input when
     /// an op keeps it (`saved_for_backward_fp32`: `activation_bytes + input_bytes_referenced`;
-    /// parameters excluded); -1 when the run does not say.
+    /// parameters excluded); -1 when the run does not say (inference-only runs).
     public let savedForBackwardBytes: Int
 
     public var description: String { key }
 
-    /// Where the project keeps the reference data, relative to its root.
-    public static let relativePath = "context/reference/flopcounter-reference.json"
+    /// Whether the run measured a vision module (SAM, CLIP, projector), not the decoder.
+    public var isVisionModule: Bool { ["sam.", "clip.", "proj."].contains { module.hasPrefix($0) } }
+
+    private static func decoderInput(_ run: [String: Any]) -> [Int]? {
+        guard let input = run["input_inference"] as? [String: Any] else { return nil }
+        let tensor = (input["input_ids"] ?? input["hidden_states"]) as? [String: Any]
+        return tensor?["shape"] as? [Int]
+    }
+
+    private static func cachedTokens(_ run: [String: Any]) -> Int {
+        let cache = (run["input_inference"] as? [String: Any])?["cache"] as? [String: Any]
+        return (cache?["seq_len_per_layer"] as? [Int])?.first ?? 0
+    }
+
+    /// Where the project keeps the reference data, relative to its root: the vision modules'
+    /// and the decoder's measurements.
+    public static let relativePaths = ["context/reference/flopcounter-reference.json", "context/reference/decoder-reference.json"]
+
+    /// Every run of every reference file under `root`, each file's runs sorted by name.
+    public static func loadAll(root: URL) throws -> [ReferenceRun] {
+        try relativePaths.flatMap { try load(from: root.appendingPathComponent($0)) }
+    }
 
     /// Every run in the file, sorted by name; throws when the file is missing or malformed.
     public static func load(from url: URL) throws -> [ReferenceRun] {
@@ -38,8 +63,9 @@ public struct ReferenceRun: Sendable, CustomStringConvertible {
         }
         return runs.keys.sorted().compactMap { key -> ReferenceRun? in
             guard let run = runs[key], let module = run["module"] as? String,
-                  let fwd = run["fwd_inference"] as? [String: Any], let bwd = run["bwd"] as? [String: Any]
+                  let fwd = run["fwd_inference"] as? [String: Any]
             else { return nil }
+            let bwd = run["bwd"] as? [String: Any]
             var bySubmodule: [String: Int] = [:]
             for (path, ops) in (fwd["flops_by_submodule"] as? [String: [String: Int]]) ?? [:] {
                 let relative = path.split(separator: ".", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
@@ -52,7 +78,8 @@ public struct ReferenceRun: Sendable, CustomStringConvertible {
                 parameters: modules[module]?["params_total"] as? Int ?? -1,
                 forwardFLOPs: fwd["flops_total"] as? Int ?? -1,
                 forwardBySubmodule: bySubmodule,
-                backwardFLOPs: bwd["flops_total"] as? Int ?? -1,
+                backwardFLOPs: bwd?["flops_total"] as? Int,
+                decoderInput: Self.decoderInput(run), cachedTokens: Self.cachedTokens(run),
                 savedForBackwardBytes: (run["saved_for_backward_fp32"] as? [String: Any]).map {
                     ($0["activation_bytes"] as? Int ?? 0) + ($0["input_bytes_referenced"] as? Int ?? 0)
                 } ?? -1)
@@ -60,54 +87,33 @@ public struct ReferenceRun: Sendable, CustomStringConvertible {
     }
 
     /// The attention kernel the measurement took: CPU autograd ran SAM's masked attention on
-    /// the math path (our `eager`) and CLIP's unmasked attention on a fused kernel (`sdpa`).
-    public var kernel: AttentionKernel { module.hasPrefix("sam.") ? .eager : .sdpa }
+    /// the math path (our `eager`) and CLIP's unmasked attention on a fused kernel (`sdpa`); the
+    /// decoder's `LlamaAttention` ran its eager path.
+    public var kernel: AttentionKernel { module.hasPrefix("clip.") ? .sdpa : .eager }
 
-    /// The analytic layer for this run, configured from the run's input shapes.
+    /// The analytic layer for this run: built by the model description's layer type that lists
+    /// this run's module.
     public func makeLayer() throws -> any Layer {
-        let shape = inputShapes.first ?? []
-        switch module {
-        case "sam.Attention.global":
-            return try Attention(batch: shape[0], height: shape[1], width: shape[2], relativePositionInputSize: (64, 64), kernel: kernel)
-        case "sam.Attention.windowed":
-            return try Attention(batch: shape[0], height: shape[1], width: shape[2], relativePositionInputSize: (14, 14), kernel: kernel)
-        case "sam.Block.global":
-            return try Block(batch: shape[0], height: shape[1], width: shape[2], windowSize: 0, kernel: kernel)
-        case "sam.Block.windowed":
-            return try Block(batch: shape[0], height: shape[1], width: shape[2], windowSize: 14, kernel: kernel)
-        case "sam.MLPBlock":
-            return try MLPBlock(batch: shape[0], tokens: shape[1] * shape[2])
-        case "sam.LayerNorm2d":
-            return try LayerNorm2d(batch: shape[0], channels: shape[1], height: shape[2], width: shape[3])
-        case "sam.PatchEmbed":
-            return try PatchEmbed(batch: shape[0], imageSize: shape[2], inputNeedsGradient: inputRequiresGrad.first ?? false)
-        case "sam.ImageEncoderViT":
-            return try ImageEncoderViT(batch: shape[0], imageSize: shape[2], kernel: kernel)
-        case "sam.neck", "sam.net_2", "sam.net_3":
-            // Pieces get the tensor they see inside the encoder: find the encoder's image size from the run name.
-            let image = key.contains("img1024") ? 1024 : 640
-            let encoder = try ImageEncoderViT(batch: shape[0], imageSize: image, kernel: kernel)
-            let path = String(module.dropFirst("sam.".count))
-            guard let instance = try encoder.moduleInstances().first(where: { $0.path == path }) else {
-                throw ModelMeterError.unknownName(kind: "module path", name: path, accepted: [])
-            }
-            return instance.layer
-        case "clip.CLIPVisionEmbeddings":
-            return try CLIPVisionEmbeddings(batch: inputShapes[1][0], patchGrid: inputShapes[1][2])
-        case "clip.NoTPAttention":
-            return try NoTPAttention(batch: shape[0], tokens: shape[1])
-        case "clip.NoTPFeedForward":
-            return try NoTPFeedForward(batch: shape[0], tokens: shape[1])
-        case "clip.NoTPTransformerBlock":
-            return try NoTPTransformerBlock(batch: shape[0], tokens: shape[1])
-        case "clip.NoTPTransformer":
-            return try NoTPTransformer(batch: shape[0], tokens: shape[1])
-        case "clip.VitModel":
-            return try VitModel(batch: inputShapes[1][0], patchGrid: inputShapes[1][2])
-        case "proj.MlpProjector.linear":
-            return try MlpProjector(batch: shape[0], tokens: shape[1], inputDim: shape[2])
-        default:
-            throw ModelMeterError.unknownName(kind: "reference module", name: module, accepted: [])
+        guard let recipe = DeepSeekOCRModel.layers.first(where: { $0.referenceModules.contains(module) }) else {
+            throw ModelMeterError.unknownName(
+                kind: "reference module", name: module, accepted: DeepSeekOCRModel.layers.flatMap(\.referenceModules))
         }
+        return try recipe.referenceLayer(self)
+    }
+
+    /// Traced submodules our tree reports one for one: every entry but the run's own total and
+    /// single routed experts (`mlp.experts.N`), whose counts follow the random routing; their sum
+    /// is checked through the enclosing MoE.
+    public var comparableSubmodules: [String: Int] {
+        forwardBySubmodule.filter { path, _ in !path.isEmpty && !path.contains(".experts.") && !path.hasPrefix("experts.") }
+    }
+
+    /// The decoder call a decoder run measured: batch and new positions from its input, cached
+    /// positions from the `DynamicCache` it was given.
+    public func decoderShape() throws -> DecoderShape {
+        guard let shape = decoderInput, shape.count >= 2 else {
+            throw ModelMeterError.malformedValue(what: "reference run", value: key, expected: "a decoder input shape")
+        }
+        return try DecoderShape(batch: shape[0], newTokens: shape[1], cachedTokens: cachedTokens)
     }
 }

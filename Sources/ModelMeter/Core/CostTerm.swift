@@ -89,3 +89,12 @@ public struct CostTerm: Sendable, Hashable {
             backwardTraffic: Traffic(activationReads: writes, writes: reads))
     }
 }
+
+extension CostTerm {
+    /// The same term run under `torch.no_grad()` (RoPE's tables): no backward work, nothing saved.
+    public var withoutGradient: CostTerm {
+        CostTerm(
+            name: name, unit: unit, forwardFLOPs: forwardFLOPs, backwardFLOPs: .zero,
+            forwardTraffic: forwardTraffic, backwardTraffic: .none, savedElements: .zero)
+    }
+}

@@ -19,6 +19,17 @@ public enum ElementwiseOp: String, CaseIterable, Sendable {
     case linearResize
     /// Bicubic interpolation in 2-D: a 4×4 tap stencil per output, computed separably.
     case bicubicResize
+    /// RMSNorm `x·rsqrt(mean(x²) + ε)·w`: square, sum, scale by the row's rstd, scale by w.
+    case rmsNorm
+    /// SiLU `x·σ(x)`: exp, add, divide, multiply. Backward recomputes σ: `g·σ·(1 + x·(1 − σ))`.
+    case silu
+    /// `a·b` of two same-sized tensors (SwiGLU's gate·up, routing weights). Backward: `g·b` and `g·a`.
+    case multiply
+    /// Rotary position embedding `x·cos + rotate_half(x)·sin`: two multiplies and an add
+    /// (the half negation is folded in); cos and sin are read like weights.
+    case rotary
+    /// `cos` or `sin` of a table of angles. Backward: one multiply by the other function.
+    case trigonometric
 
     /// Forward FLOPs per output element.
     public var forwardFLOPsPerElement: Int {
@@ -30,6 +41,11 @@ public enum ElementwiseOp: String, CaseIterable, Sendable {
         case .quickGELU: return 5
         case .linearResize: return 4
         case .bicubicResize: return 16
+        case .rmsNorm: return 4
+        case .silu: return 4
+        case .multiply: return 1
+        case .rotary: return 3
+        case .trigonometric: return 1
         }
     }
 
@@ -43,20 +59,25 @@ public enum ElementwiseOp: String, CaseIterable, Sendable {
         case .quickGELU: return 8
         case .linearResize: return 4
         case .bicubicResize: return 16
+        case .rmsNorm: return 8
+        case .silu: return 8
+        case .multiply: return 2
+        case .rotary: return 3
+        case .trigonometric: return 2
         }
     }
 
     /// How many same-sized activation tensors the forward kernel reads.
-    public var forwardInputs: Int { self == .add ? 2 : 1 }
+    public var forwardInputs: Int { self == .add || self == .multiply ? 2 : 1 }
 
     /// How many same-sized tensors autograd saves for backward, by derivatives.yaml: adds
     /// nothing; softmax its output; LayerNorm and GELU their input; `x·σ(1.702·x)` the input x
     /// and σ (its `sigmoid` keeps σ and its `mul` keeps x and σ: one storage each);
-    /// interpolation nothing (its backward needs only the sizes).
+    /// interpolation nothing (its backward needs only the sizes); `a·b` both operands.
     public var savedTensors: Int {
         switch self {
         case .add, .linearResize, .bicubicResize: return 0
-        case .quickGELU: return 2
+        case .quickGELU, .multiply: return 2
         default: return 1
         }
     }
@@ -67,6 +88,7 @@ public enum ElementwiseOp: String, CaseIterable, Sendable {
         case .softmax: return "output P"
         case .layerNorm, .gelu: return "input x"
         case .quickGELU: return "input x and σ(1.702·x)"
+        case .multiply: return "both operands"
         default: return savedTensors == 0 ? "" : savedTensors == 1 ? "input x" : "\(savedTensors) same-sized tensors"
         }
     }
@@ -81,6 +103,11 @@ public enum ElementwiseOp: String, CaseIterable, Sendable {
         case .quickGELU: return "x·σ(1.702·x): multiply, exp, add, divide, multiply"
         case .linearResize: return "two taps per output along one axis"
         case .bicubicResize: return "separable 4×4 bicubic stencil per output"
+        case .rmsNorm: return "square, sum, scale by rsqrt(mean + ε), scale by the weight"
+        case .silu: return "x·σ(x): exp, add, divide, multiply; backward g·σ·(1 + x·(1 − σ))"
+        case .multiply: return "a·b: one multiply; backward g·b and g·a"
+        case .rotary: return "x·cos + rotate_half(x)·sin: two multiplies and an add"
+        case .trigonometric: return "cos or sin of an angle table"
         }
     }
 }

@@ -99,6 +99,9 @@ public protocol Layer: Sendable {
     var steps: [Step] { get }
     /// Activation elements held live across the children (e.g. a residual shortcut).
     var heldActivationElements: Formula { get }
+    /// Key/value cache elements this module itself keeps after the call (not via children):
+    /// `2·B·(L + S)·h·d` for a decoder attention, 0 for everything else.
+    var kvCacheElements: Formula { get }
     /// Whether the module's parameters receive gradients in training (false for loaded-but-unused weights).
     var parametersReceiveGradients: Bool { get }
     /// The hint doc, for the thirteen documented vendor layers; `nil` for PyTorch primitives.
@@ -122,6 +125,7 @@ extension Layer {
         steps.compactMap { if case let .child(child) = $0 { return child } else { return nil } }
     }
     public var heldActivationElements: Formula { .zero }
+    public var kvCacheElements: Formula { .zero }
     public var parametersReceiveGradients: Bool { true }
     public var doc: LayerDoc? { nil }
 }

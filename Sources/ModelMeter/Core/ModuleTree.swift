@@ -4,6 +4,12 @@ public struct ModuleInstance: Sendable {
     public let layer: any Layer
     public let metrics: LayerMetrics
 
+    public init(path: String, layer: any Layer, metrics: LayerMetrics) {
+        self.path = path
+        self.layer = layer
+        self.metrics = metrics
+    }
+
     /// The same instance under `prefix + path`.
     public func prefixed(_ prefix: String) -> ModuleInstance {
         ModuleInstance(path: prefix + path, layer: layer, metrics: metrics)
@@ -15,6 +21,16 @@ extension Layer {
     /// indexed copies.
     public func moduleInstances(precision: Precision = .bf16) throws -> [ModuleInstance] {
         try evaluate(precision: precision).moduleInstances()
+    }
+}
+
+extension Layer {
+    /// The descendant module at `path` (`embed_tokens`, `blocks.2.attn`); throws when there is none.
+    public func moduleInstance(at path: String) throws -> ModuleInstance {
+        guard let instance = try moduleInstances().first(where: { $0.path == path }) else {
+            throw ModelMeterError.unknownName(kind: "module path of \(typeName)", name: path, accepted: [])
+        }
+        return instance
     }
 }
 

@@ -5,55 +5,78 @@ public enum AttentionKernel: String, CaseIterable, Sendable, Codable {
     case sdpa
     /// Eager / math path: scores and probabilities are written and read back; backward is 2× forward.
     case eager
+
+    /// The kernel named `text` (`sdpa`, `eager`), case-insensitively.
+    public static func named(_ text: String) throws -> AttentionKernel {
+        guard let kernel = AttentionKernel(rawValue: text.lowercased()) else {
+            throw ModelMeterError.unknownName(kind: "attention variant", name: text, accepted: allCases.map(\.rawValue))
+        }
+        return kernel
+    }
 }
 
-/// The attention core shared by SAM's `Attention` and CLIP's `NoTPAttention`.
+/// The attention core shared by SAM's `Attention`, CLIP's `NoTPAttention` and the decoder's
+/// `LlamaAttention`.
 ///
-/// Symbols: `B` batch, `h` heads, `S` tokens (queries = keys), `d` head width.
+/// Symbols: `B` batch, `h` heads, `S` query tokens, `Sk` key tokens (`S` for the encoders,
+/// `L + S` for a decoder step with `L` cached tokens), `d` head width.
 /// ```
-/// SDPA scores QKᵀ  (tensor core)  forward 2·B·h·S²·d   backward 3× (sdpa: recompute, dQ, dK) or 2× (eager)
-/// SDPA mask add    (CUDA core)    forward B·h·S²       (only with an additive mask)
-/// SDPA softmax     (CUDA core)    forward 5·B·h·S²
-/// SDPA P·V         (tensor core)  forward 2·B·h·S²·d   backward 2× (dP, dV)
+/// SDPA scores QKᵀ  (tensor core)  forward 2·B·h·S·Sk·d   backward 3× (sdpa: recompute, dQ, dK) or 2× (eager)
+/// SDPA mask add    (CUDA core)    forward B·h·S·Sk       (with an additive or causal mask)
+/// SDPA softmax     (CUDA core)    forward 5·B·h·S·Sk
+/// SDPA P·V         (tensor core)  forward 2·B·h·S·Sk·d   backward 2× (dP, dV)
 /// ```
-/// Tensor-core forward total `4·B·h·S²·d` equals FlopCounterMode's SDPA count; backward totals
-/// are 2.5× (fused) and 2× (math path), as FlopCounterMode counts those kernels.
+/// Tensor-core forward total `4·B·h·S·Sk·d` equals FlopCounterMode's count (a causal mask is
+/// added to the full square, not skipped); backward totals are 2.5× (fused) and 2× (math path),
+/// as FlopCounterMode counts those kernels.
 ///
 /// Saved for backward, by derivatives.yaml, each storage once:
 /// ```
-/// sdpa   Q, K, V (3·B·h·S·d: views of one packed projection), O (B·h·S·d), the mask (B·h·S²)
-///        and the log-sum-exp (B·h·S, fp32)
-/// eager  Q·√s and K·√s (the math path scales copies: 2·B·h·S·d), P (B·h·S², kept by softmax,
-///        shared with P·V) and V's storage (`valueStorageElements`); the mask add is in place
+/// sdpa   Q, K, V (B·h·(S + 2·Sk)·d; for the encoders views of one packed projection), O
+///        (B·h·S·d), the mask (B·h·S·Sk) and the log-sum-exp (B·h·S, fp32)
+/// eager  Q·√s and K·√s (the math path scales copies: B·h·(S + Sk)·d), P (B·h·S·Sk, kept by
+///        softmax, shared with P·V) and V's storage (`valueStorageElements`); the mask add is in place
 /// ```
 public struct ScaledDotProductAttention: Sendable {
     public let batch: Formula
     public let heads: Formula
     public let tokens: Formula
+    /// Key (and value) positions; equal to `tokens` for self-attention without a cache.
+    public let keyTokens: Formula
     public let headDim: Formula
     /// An additive `[B, h, S, S]` mask (SAM's relative-position bias); it needs a gradient.
     public let hasMask: Bool
+    /// A causal `[B, 1, S, Sk]` mask added on the eager path (fused kernels take `is_causal`).
+    public let causalMask: Bool
     public let kernel: AttentionKernel
     /// Eager path: elements of the storage the P·V `bmm` keeps for V: the whole packed Q, K, V
     /// projection when V is a view `bmm` can take as it is; nil when V is (or is copied to) a
-    /// tensor of its own (`B·h·S·d`).
+    /// tensor of its own (`B·h·Sk·d`).
     public var valueStorageElements: Formula?
 
-    public init(batch: Formula, heads: Formula, tokens: Formula, headDim: Formula, hasMask: Bool, kernel: AttentionKernel) {
+    public init(
+        batch: Formula, heads: Formula, tokens: Formula, keyTokens: Formula? = nil, headDim: Formula,
+        hasMask: Bool, causalMask: Bool = false, kernel: AttentionKernel
+    ) {
         self.batch = batch
         self.heads = heads
         self.tokens = tokens
+        self.keyTokens = keyTokens ?? tokens
         self.headDim = headDim
         self.hasMask = hasMask
+        self.causalMask = causalMask
         self.kernel = kernel
     }
 
     public var terms: [CostTerm] {
-        let scores = batch * heads * .power(tokens, 2)            // B·h·S² elements
-        let vectors = batch * heads * tokens * headDim            // one of Q, K, V, O
-        let matmul = 2 * batch * heads * .power(tokens, 2) * headDim
-        let mask = hasMask ? scores : .zero
+        let square: Formula = keyTokens == tokens ? .power(tokens, 2) : tokens * keyTokens
+        let scores = batch * heads * square                       // B·h·S·Sk elements
+        let vectors = batch * heads * tokens * headDim            // one of Q, O
+        let keyVectors = batch * heads * keyTokens * headDim      // one of K, V
+        let matmul = 2 * batch * heads * square * headDim
         let fused = kernel == .sdpa
+        let mask = hasMask ? scores : .zero
+        let inputs = vectors + 2 * keyVectors
 
         let scoresTerm: CostTerm
         let outputTerm: CostTerm
@@ -62,9 +85,10 @@ public struct ScaledDotProductAttention: Sendable {
             // writes dQ, dK, dV (+ the mask's gradient). Saved: Q, K, V, O (+ mask).
             scoresTerm = CostTerm(
                 name: "SDPA scores QKᵀ", unit: .tensorCore, forwardFLOPs: matmul, backwardFLOPs: 3 * matmul,
-                forwardTraffic: Traffic(activationReads: 3 * vectors + mask, writes: vectors),
-                backwardTraffic: Traffic(activationReads: 5 * vectors + mask, writes: 3 * vectors + mask),
-                savedElements: 4 * vectors + mask, savedFixedWidthBytes: 4 * batch * heads * tokens,
+                forwardTraffic: Traffic(activationReads: inputs + mask, writes: vectors),
+                backwardTraffic: Traffic(activationReads: inputs + 2 * vectors + mask, writes: inputs + mask),
+                savedElements: (keyTokens == tokens ? 4 * vectors : inputs + vectors) + mask,
+                savedFixedWidthBytes: 4 * batch * heads * tokens,
                 savedTensors: "Q, K, V, output O" + (hasMask ? ", mask" : "") + "; log-sum-exp (fp32)")
             outputTerm = CostTerm(
                 name: "SDPA P·V", unit: .tensorCore, forwardFLOPs: matmul, backwardFLOPs: 2 * matmul,
@@ -73,14 +97,15 @@ public struct ScaledDotProductAttention: Sendable {
             // Separate kernels: Q·Kᵀ writes the scores, P·V reads the probabilities.
             scoresTerm = CostTerm(
                 name: "SDPA scores QKᵀ", unit: .tensorCore, forwardFLOPs: matmul, backwardFLOPs: 2 * matmul,
-                forwardTraffic: Traffic(activationReads: 2 * vectors, writes: scores),
-                backwardTraffic: Traffic(activationReads: scores + 2 * vectors, writes: 2 * vectors),
-                savedElements: 2 * vectors, savedTensors: "Q·√s and K·√s (scaled copies)")
+                forwardTraffic: Traffic(activationReads: vectors + keyVectors, writes: scores),
+                backwardTraffic: Traffic(activationReads: scores + vectors + keyVectors, writes: vectors + keyVectors),
+                savedElements: keyTokens == tokens ? 2 * vectors : vectors + keyVectors,
+                savedTensors: "Q·√s and K·√s (scaled copies)")
             outputTerm = CostTerm(
                 name: "SDPA P·V", unit: .tensorCore, forwardFLOPs: matmul, backwardFLOPs: 2 * matmul,
-                forwardTraffic: Traffic(activationReads: scores + vectors, writes: vectors),
-                backwardTraffic: Traffic(activationReads: vectors + scores + vectors, writes: scores + vectors),
-                savedElements: valueStorageElements ?? vectors,
+                forwardTraffic: Traffic(activationReads: scores + keyVectors, writes: vectors),
+                backwardTraffic: Traffic(activationReads: vectors + scores + keyVectors, writes: scores + keyVectors),
+                savedElements: valueStorageElements ?? keyVectors,
                 savedTensors: valueStorageElements == nil
                     ? "V (P is softmax's output, counted there)"
                     : "V's storage, the packed Q, K, V (P is softmax's output, counted there)")
@@ -88,6 +113,10 @@ public struct ScaledDotProductAttention: Sendable {
         var terms = [scoresTerm]
         if hasMask {
             terms.append(.elementwise("SDPA mask add", .add, elements: scores, fused: fused))
+        } else if causalMask && !fused {
+            // The eager path adds a `[B, 1, S, Sk]` causal mask broadcast over heads; fused kernels
+            // take `is_causal` and build it on chip.
+            terms.append(.broadcastAdd("SDPA causal mask add", elements: scores, addendElements: batch * square))
         }
         let softmax = CostTerm.elementwise("SDPA softmax", .softmax, elements: scores, fused: fused)
         // Inside a fused kernel P never exists outside it: the kernel's save set (log-sum-exp) covers it.

@@ -1,0 +1,55 @@
+import ModelMeter
+
+/// `DeepseekV2MLP`, a SwiGLU feed-forward: `down_proj(silu(gate_proj(x)) · up_proj(x))`, no
+/// biases. It is layer 0's dense MLP (`model.layers.0.mlp`, F = 6848), the fused shared experts
+/// of every MoE layer (`mlp.shared_experts`, F = 1792) and each routed expert (F = 896).
+///
+/// ```
+/// gate_proj, up_proj  2·B·S·D·F each     SiLU 4·B·S·F, gate·up B·S·F (CUDA)     down_proj 2·B·S·F·D
+/// ```
+public struct DeepseekV2MLP: Layer {
+    public static let documentation = LayerDoc(vendorClass: "DeepseekV2MLP", vendorFile: "modeling_deepseekv2.py")
+    public let typeName = "DeepseekV2MLP"
+    public var doc: LayerDoc? { Self.documentation }
+
+    /// How `explain` builds this layer and which reference runs verify it.
+    public static let recipe = LayerRecipe(
+        doc: documentation, parameters: DecoderShape.recipeParameters + [.init("intermediate", 6848, "SwiGLU width (6848 dense, 1792 shared, 896 routed)")], takesKernel: false,
+        build: { a in try DeepseekV2MLP(shape: DecoderShape(a), hiddenSize: 1280, intermediateSize: a["intermediate"]) },
+        referenceModules: ["mlp.DeepseekV2MLP.dense"],
+        referenceLayer: { run in try DeepseekV2MLP(
+                shape: run.decoderShape(), hiddenSize: DeepseekV2Configuration.deepSeekOCR.hiddenSize,
+                intermediateSize: DeepseekV2Configuration.deepSeekOCR.intermediateSize) })
+
+    public let shape: DecoderShape
+    public let hidden: Symbol
+    public let intermediate: Symbol
+    private let gateProjection: Linear
+    private let upProjection: Linear
+    private let downProjection: Linear
+
+    public init(shape: DecoderShape, hiddenSize: Int, intermediateSize: Int) throws {
+        try ModelMeterError.requirePositive(hiddenSize, "hidden_size", in: "DeepseekV2MLP")
+        try ModelMeterError.requirePositive(intermediateSize, "intermediate_size", in: "DeepseekV2MLP")
+        self.shape = shape
+        hidden = Symbol("D", hiddenSize, "hidden width")
+        intermediate = Symbol("F", intermediateSize, "SwiGLU width")
+        let rows = shape.rows
+        gateProjection = try Linear("gate", tokens: rows, inFeatures: hidden.formula, outFeatures: intermediate.formula, bias: false)
+        upProjection = try Linear("up", tokens: rows, inFeatures: hidden.formula, outFeatures: intermediate.formula, bias: false)
+        downProjection = try Linear("down", tokens: rows, inFeatures: intermediate.formula, outFeatures: hidden.formula, bias: false)
+    }
+
+    public var symbols: [Symbol] { [shape.batch, shape.tokens, hidden, intermediate] }
+
+    public var steps: [Step] {
+        let activations = shape.rows * intermediate
+        return [
+            .child(Child("gate_proj", gateProjection)),
+            .term(.elementwise("SiLU", .silu, elements: activations)),
+            .child(Child("up_proj", upProjection)),
+            .term(.elementwise("silu(gate)·up", .multiply, elements: activations)),
+            .child(Child("down_proj", downProjection)),
+        ]
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+import ModelMeter
+
+/// `DeepseekV2MoE` (`model.layers.1…11.mlp`): the gate routes each token to `k` of `E` routed
+/// experts; the routed outputs are weighted and summed, and the fused shared experts run on
+/// every token: `y = Σ_top-k w·expert(x) + shared_experts(x)`.
+///
+/// ```
+/// gate              2·B·S·D·E                   (MoEGate)
+/// routed experts    6·(B·S·k)·D·F               (ModuleList `experts`: every routed row, whatever the routing)
+/// combine           2·B·S·k·D (CUDA)            weight by the gate and sum over k
+/// shared experts    6·B·S·D·Fs                  (DeepseekV2MLP, Fs = 2·F)
+/// ```
+/// Inference (`moe_infer`) sorts the routed rows by expert and skips experts without tokens.
+public struct DeepseekV2MoE: Layer {
+    public static let documentation = LayerDoc(vendorClass: "DeepseekV2MoE", vendorFile: "modeling_deepseekv2.py")
+    public let typeName = "DeepseekV2MoE"
+    public var doc: LayerDoc? { Self.documentation }
+
+    /// How `explain` builds this layer and which reference runs verify it.
+    public static let recipe = LayerRecipe(
+        doc: documentation, parameters: DecoderShape.recipeParameters, takesKernel: false,
+        build: { a in try DeepseekV2MoE(shape: DecoderShape(a)) },
+        referenceModules: ["moe.DeepseekV2MoE"],
+        referenceLayer: { run in try DeepseekV2MoE(shape: run.decoderShape()) })
+
+    public let shape: DecoderShape
+    public let hidden: Symbol
+    public let topK: Symbol
+    public let gate: MoEGate
+    public let experts: RoutedExperts
+    public let sharedExperts: DeepseekV2MLP
+
+    public init(shape: DecoderShape, configuration: DeepseekV2Configuration = .deepSeekOCR) throws {
+        try configuration.validate()
+        self.shape = shape
+        hidden = Symbol("D", configuration.hiddenSize, "hidden width")
+        topK = Symbol("k", configuration.expertsPerToken, "experts per token (top-k)")
+        gate = try MoEGate(shape: shape, configuration: configuration)
+        experts = try RoutedExperts(shape: shape, configuration: configuration)
+        sharedExperts = try DeepseekV2MLP(
+            shape: shape, hiddenSize: configuration.hiddenSize, intermediateSize: configuration.sharedIntermediateSize)
+    }
+
+    public var symbols: [Symbol] {
+        [shape.batch, shape.tokens, hidden, experts.experts, topK, experts.intermediate, experts.touchedExperts]
+    }
+
+    /// The input stays live for the shared experts while the routed experts run.
+    public var heldActivationElements: Formula { shape.rows * hidden }
+
+    public var steps: [Step] {
+        let rows = shape.rows
+        let routed = rows * topK * hidden
+        return [
+            .child(Child("gate", gate)),
+            .term(.dataMovement("dispatch: gather rows by expert", reads: routed, writes: routed)),
+            .child(Child("experts", experts)),
+            .term(CostTerm(
+                name: "combine: weight by gate and sum over k", unit: .cudaCore,
+                forwardFLOPs: 2 * routed, backwardFLOPs: 2 * routed,
+                forwardTraffic: Traffic(activationReads: routed + rows * topK, writes: rows * hidden),
+                backwardTraffic: Traffic(activationReads: rows * hidden + routed, writes: routed + rows * topK),
+                savedElements: routed)),
+            .child(Child("shared_experts", sharedExperts)),
+            .term(.elementwise("routed + shared", .add, elements: rows * hidden)),
+        ]
+    }
+}
+
+/// The `experts` ModuleList of a MoE layer: `E` SwiGLU experts own parameters, but each token
+/// runs only `k` of them, so parameters and executions are separate quantities.
+///
+/// ```
+/// parameters        E·3·D·F                          (every expert, loaded or not)
+/// FLOPs             2·(B·S·k)·D·F per projection     exact for any routing: only routed rows are computed
+/// weights read      E_t·D·F per projection           E_t = distinct experts the step's routed rows touch
+/// E_t (expected)    E·(1 − (1 − k/E)^T), T = B·S     uniform routing; best case k, worst case min(E, k·T)
+/// ```
+public struct RoutedExperts: Layer {
+    public let typeName = "ModuleList"
+    public let shape: DecoderShape
+    public let hidden: Symbol
+    public let intermediate: Symbol
+    public let experts: Symbol
+    public let topK: Symbol
+    /// Distinct experts the step's routed rows touch, expected under uniform routing (rounded).
+    public let touchedExperts: Symbol
+
+    public init(shape: DecoderShape, configuration: DeepseekV2Configuration = .deepSeekOCR) throws {
+        try configuration.validate()
+        self.shape = shape
+        hidden = Symbol("D", configuration.hiddenSize, "hidden width")
+        intermediate = Symbol("F", configuration.expertIntermediateSize, "one routed expert's SwiGLU width")
+        experts = Symbol("E", configuration.routedExperts, "routed experts")
+        topK = Symbol("k", configuration.expertsPerToken, "experts per token (top-k)")
+        let tokens = try ModelMeterError.checkedProduct(shape.batch.value, shape.tokens.value, "B·S")
+        let expected = RoutedExperts.expectedDistinctExperts(
+            experts: configuration.routedExperts, perToken: configuration.expertsPerToken, tokens: tokens)
+        touchedExperts = Symbol(
+            "E_t", Int(expected.rounded()),
+            "distinct experts touched, E·(1 − (1 − k/E)^(B·S)) under uniform routing, rounded")
+    }
+
+    /// `E·(1 − (1 − k/E)^T)`: each of `T` tokens picks `k` distinct experts uniformly, so an
+    /// expert is missed by one token with probability `1 − k/E`, by all with `(1 − k/E)^T`.
+    public static func expectedDistinctExperts(experts: Int, perToken: Int, tokens: Int) -> Double {
+        let e = Double(experts)
+        return e * (1 - pow(1 - Double(perToken) / e, Double(tokens)))
+    }
+
+    /// Fewest and most distinct experts `T` tokens can touch: all pick the same `k`, or all differ.
+    public static func distinctExpertRange(experts: Int, perToken: Int, tokens: Int) -> ClosedRange<Int> {
+        let (most, overflow) = perToken.multipliedReportingOverflow(by: tokens)
+        return perToken...min(experts, overflow ? experts : most)
+    }
+
+    public var symbols: [Symbol] { [shape.batch, shape.tokens, hidden, intermediate, experts, topK, touchedExperts] }
+
+    public var ownParameters: [ParameterTensor] {
+        let (e, d, f) = (experts.value, hidden.value, intermediate.value)
+        return [
+            ParameterTensor("0…\(e - 1).gate_proj.weight", [e, f, d]),
+            ParameterTensor("0…\(e - 1).up_proj.weight", [e, f, d]),
+            ParameterTensor("0…\(e - 1).down_proj.weight", [e, d, f]),
+        ]
+    }
+
+    public var steps: [Step] {
+        let routedRows = shape.rows * topK
+        let expertWeights = touchedExperts * hidden * intermediate
+        let activations = routedRows * intermediate
+        return [
+            .term(.matmul(
+                "routed gate_proj", m: routedRows, k: hidden.formula, n: intermediate.formula,
+                weightElements: expertWeights, inputNeedsGradient: true)),
+            .term(.elementwise("routed SiLU", .silu, elements: activations)),
+            .term(.matmul(
+                "routed up_proj", m: routedRows, k: hidden.formula, n: intermediate.formula,
+                weightElements: expertWeights, inputNeedsGradient: true)),
+            .term(.elementwise("routed silu(gate)·up", .multiply, elements: activations)),
+            .term(.matmul(
+                "routed down_proj", m: routedRows, k: intermediate.formula, n: hidden.formula,
+                weightElements: expertWeights, inputNeedsGradient: true)),
+        ]
+    }
+}

@@ -1,0 +1,76 @@
+import ModelMeter
+
+/// `LlamaAttention` (`model.layers.N.self_attn`): the multi-head attention DeepSeek-OCR's
+/// decoder runs (`use_mla` false selects transformers' Llama class). Projections without bias,
+/// rotary positions on q and k, attention over the `L + S` cached and new keys, output projection.
+///
+/// ```
+/// q/k/v/o projections  2·B·S·D·D each
+/// RoPE on q and k      3·2·B·S·D (CUDA)
+/// attention            4·B·h·S·(L + S)·d   (eager adds the causal mask to the full square)
+/// KV cache kept        2·B·(L + S)·D elements (K and V of every position)
+/// ```
+/// The cache is taken as updated in place (paged or static caches): transformers'
+/// `DynamicCache` instead concatenates, copying the whole cache every step; that copy is not
+/// counted.
+public struct LlamaAttention: Layer {
+    public static let documentation = LayerDoc(
+        vendorClass: "LlamaAttention", vendorFile: "transformers/models/llama/modeling_llama.py")
+    public let typeName = "LlamaAttention"
+    public var doc: LayerDoc? { Self.documentation }
+
+    /// How `explain` builds this layer and which reference runs verify it.
+    public static let recipe = LayerRecipe(
+        doc: documentation, parameters: DecoderShape.recipeParameters, takesKernel: true,
+        build: { a in try LlamaAttention(shape: DecoderShape(a), kernel: a.kernel) },
+        referenceModules: ["attn.LlamaAttention"],
+        referenceLayer: { run in try LlamaAttention(shape: run.decoderShape(), kernel: run.kernel) })
+
+    public let shape: DecoderShape
+    public let hidden: Symbol
+    public let heads: Symbol
+    public let headDim: Symbol
+    public let kernel: AttentionKernel
+    private let projections: [(name: String, linear: Linear)]
+    private let rotary: LlamaRotaryEmbedding
+    private let outputProjection: Linear
+
+    public init(
+        shape: DecoderShape, configuration: DeepseekV2Configuration = .deepSeekOCR, kernel: AttentionKernel = .sdpa
+    ) throws {
+        try configuration.validate()
+        self.shape = shape
+        self.kernel = kernel
+        let width = Symbol("D", configuration.hiddenSize, "hidden width, h·d")
+        hidden = width
+        heads = Symbol("h", configuration.heads, "attention heads (= key/value heads)")
+        headDim = Symbol("d", configuration.headDim, "head width")
+        let rows = shape.rows
+        projections = try ["q_proj", "k_proj", "v_proj"].map { name in
+            (name, try Linear(String(name.prefix(1)), tokens: rows, inFeatures: width.formula, outFeatures: width.formula, bias: false))
+        }
+        rotary = try LlamaRotaryEmbedding(shape: shape, headDim: configuration.headDim)
+        outputProjection = try Linear("o", tokens: rows, inFeatures: width.formula, outFeatures: width.formula, bias: false)
+    }
+
+    public var symbols: [Symbol] { shape.symbols + [hidden, heads, headDim] }
+
+    /// K and V of every position the sequences hold after this call: `2·B·(L + S)·D`.
+    public var kvCacheElements: Formula { 2 * shape.batch * shape.keys * hidden }
+
+    public var steps: [Step] {
+        let core = ScaledDotProductAttention(
+            batch: shape.batch.formula, heads: heads.formula, tokens: shape.tokens.formula, keyTokens: shape.keys,
+            headDim: headDim.formula, hasMask: false, causalMask: true, kernel: kernel)
+        let queriesAndKeys = 2 * shape.rows * hidden
+        return projections.map { .child(Child($0.name, $0.linear)) } + [
+            .child(Child("rotary_emb", rotary)),
+            // cos and sin ([B, S, d]) are broadcast over heads and read once per tensor.
+            .term(.elementwise(
+                "RoPE on q and k", .rotary, elements: queriesAndKeys, weightElements: 2 * shape.rows * headDim)),
+        ] + core.terms.map(Step.term) + [
+            .term(.dataMovement("heads to [B, S, D] (contiguous)", reads: shape.rows * hidden, writes: shape.rows * hidden)),
+            .child(Child("o_proj", outputProjection)),
+        ]
+    }
+}

@@ -1,0 +1,56 @@
+import ModelMeter
+
+/// `LlamaRotaryEmbedding` (`model.layers.N.self_attn.rotary_emb`), run inside every attention:
+/// `freqs = inv_freq ⊗ positions` as a batched matmul, then `cos` and `sin` of `cat(freqs, freqs)`.
+/// It runs under `torch.no_grad()`: no backward, nothing saved.
+///
+/// ```
+/// inv_freq × positions (tensor core)  2·B·r·S      r = d/2 frequencies (FlopCounterMode counts this bmm)
+/// cos, sin            (CUDA core)     B·S·d each
+/// ```
+public struct LlamaRotaryEmbedding: Layer {
+    public static let documentation = LayerDoc(
+        vendorClass: "LlamaRotaryEmbedding", vendorFile: "transformers/models/llama/modeling_llama.py")
+    public let typeName = "LlamaRotaryEmbedding"
+    public var doc: LayerDoc? { Self.documentation }
+
+    /// How `explain` builds this layer and which reference runs verify it.
+    public static let recipe = LayerRecipe(
+        doc: documentation, parameters: DecoderShape.recipeParameters, takesKernel: false,
+        build: { a in try LlamaRotaryEmbedding(shape: DecoderShape(a)) },
+        referenceModules: [],
+        referenceLayer: { run in try LlamaRotaryEmbedding(shape: run.decoderShape()) })
+
+    public let shape: DecoderShape
+    public let headDim: Symbol
+    public let frequencies: Symbol
+
+    public init(shape: DecoderShape, headDim: Int = DeepseekV2Configuration.deepSeekOCR.headDim) throws {
+        try ModelMeterError.requirePositive(headDim, "head_dim", in: "LlamaRotaryEmbedding")
+        guard headDim % 2 == 0 else {
+            throw ModelMeterError.invalidShape(layer: "LlamaRotaryEmbedding", what: "head_dim", reason: "\(headDim) is odd; RoPE rotates pairs")
+        }
+        self.shape = shape
+        self.headDim = Symbol("d", headDim, "head width (rotary dimension)")
+        frequencies = Symbol("r", headDim / 2, "rotary frequencies, d/2")
+    }
+
+    public var symbols: [Symbol] { [shape.batch, shape.tokens, headDim, frequencies] }
+
+    public var steps: [Step] {
+        let (b, s) = (shape.batch.formula, shape.tokens.formula)
+        let angles = b * s * frequencies
+        let table = b * s * headDim
+        let terms: [CostTerm] = [
+            CostTerm(
+                name: "inv_freq × positions", unit: .tensorCore,
+                forwardFLOPs: 2 * b * frequencies * s, backwardFLOPs: .zero,
+                forwardTraffic: Traffic(activationReads: b * s, weightReads: frequencies.formula, writes: angles),
+                backwardTraffic: .none),
+            .dataMovement("cat(freqs, freqs)", reads: angles, writes: table),
+            .elementwise("cos", .trigonometric, elements: table),
+            .elementwise("sin", .trigonometric, elements: table),
+        ]
+        return terms.map { .term($0.withoutGradient) }
+    }
+}
