@@ -17,8 +17,9 @@ struct SiteTests {
         }
         #expect(files["kb/roofline.svg"] != nil)
         #expect(files["report.json"] != nil)
-        // (4 + 13 vision + 9 decoder pages) × 2 formats + (roofline + 2 sweeps × 4 charts) × 2 formats + report.json
-        #expect(files.count == 26 * 2 + 9 * 2 + 1)
+        // (index, summary, verification, conventions + one page per layer type) × 2 formats
+        // + (roofline + 2 sweeps × 4 charts) × 2 formats + report.json
+        #expect(files.count == (4 + DeepSeekOCRModel.layers.count) * 2 + 9 * 2 + 1)
         for quantity in ["flops", "io-bytes", "activation-memory", "time-lower-bound"] {
             #expect(files["kb/sweep-resolution-\(quantity).svg"] != nil)
             #expect(files["html/sweep-crops-\(quantity).svg"] != nil)

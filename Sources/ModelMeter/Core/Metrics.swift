@@ -140,16 +140,28 @@ public struct Evaluation<Arithmetic: CostArithmetic>: Sendable {
 /// The exact evaluation every report uses.
 public typealias EvaluatedLayer = Evaluation<ExactArithmetic>
 
+extension Totals {
+    /// The exact numbers these totals give when each value becomes `value(v)` and the peak
+    /// `peak(p)`; nil when either gives nil (e.g. a polynomial leaving 64 bits at that point).
+    public func metrics(value: (Arithmetic.Value) -> Int?, peak: (Arithmetic.Peak) -> Int?) -> LayerMetrics? {
+        guard let fwdTC = value(forwardTensorCore), let fwdCUDA = value(forwardCUDACore), let fwdIO = value(forwardIO),
+              let bwdTC = value(backwardTensorCore), let bwdCUDA = value(backwardCUDACore), let bwdIO = value(backwardIO),
+              let saved = value(saved), let kvCache = value(kvCache), let activation = peak(activation)
+        else { return nil }
+        return LayerMetrics(
+            parameters: parameters,
+            forward: PassCost(tensorCoreFLOPs: fwdTC, cudaCoreFLOPs: fwdCUDA, ioBytes: fwdIO),
+            backward: PassCost(tensorCoreFLOPs: bwdTC, cudaCoreFLOPs: bwdCUDA, ioBytes: bwdIO),
+            memory: MemoryCost(
+                weightBytes: parameters * bytesPerElement, activationBytes: activation, kvCacheBytes: kvCache,
+                trainingActivationBytes: saved, gradientBytes: trainableParameters * bytesPerElement))
+    }
+}
+
 extension Evaluation where Arithmetic == ExactArithmetic {
     public var metrics: LayerMetrics {
-        let t = totals
-        return LayerMetrics(
-            parameters: t.parameters,
-            forward: PassCost(tensorCoreFLOPs: t.forwardTensorCore, cudaCoreFLOPs: t.forwardCUDACore, ioBytes: t.forwardIO),
-            backward: PassCost(tensorCoreFLOPs: t.backwardTensorCore, cudaCoreFLOPs: t.backwardCUDACore, ioBytes: t.backwardIO),
-            memory: MemoryCost(
-                weightBytes: t.parameters * t.bytesPerElement, activationBytes: t.activation, kvCacheBytes: t.kvCache,
-                trainingActivationBytes: t.saved, gradientBytes: t.trainableParameters * t.bytesPerElement))
+        // Exact totals are already integers (weight and gradient bytes were checked when summed).
+        totals.metrics(value: { $0 }, peak: { $0 })!
     }
 }
 

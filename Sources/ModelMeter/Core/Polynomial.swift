@@ -5,94 +5,105 @@
 /// 2·B·S·C·3C with B ↦ 1·x₀, S = 4096, C = 768  →  14,495,514,624·x₀
 /// ```
 public struct Polynomial: Hashable, Sendable {
-    /// Coefficient of each monomial, keyed by its exponents (one per variable; zeros dropped).
-    public private(set) var coefficients: [Monomial: Int]
+    /// `(monomial, coefficient)` pairs, no zero coefficients, each monomial once. A monomial packs
+    /// the exponent of `xᵢ` into bits `8·i ..< 8·i + 8` (up to 8 variables, exponents below 256):
+    /// sweeps have one or two variables and degree ≤ 2, so a list beats a dictionary here.
+    public private(set) var terms: [(monomial: Int, coefficient: Int)]
 
-    /// Exponents of one monomial: `exponents[i]` is the power of `xᵢ`.
-    public struct Monomial: Hashable, Sendable {
-        public var exponents: [Int]
-        public static let one = Monomial(exponents: [])
+    public static func == (lhs: Polynomial, rhs: Polynomial) -> Bool {
+        lhs.terms.count == rhs.terms.count && lhs.terms.allSatisfy { term in rhs.coefficient(of: term.monomial) == term.coefficient }
+    }
 
-        /// `xᵢ`.
-        public static func variable(_ index: Int) -> Monomial {
-            Monomial(exponents: Array(repeating: 0, count: index) + [1])
-        }
-
-        func times(_ other: Monomial) -> Monomial {
-            let count = max(exponents.count, other.exponents.count)
-            var result = Array(repeating: 0, count: count)
-            for (i, e) in exponents.enumerated() { result[i] += e }
-            for (i, e) in other.exponents.enumerated() { result[i] += e }
-            while result.last == 0 { result.removeLast() }
-            return Monomial(exponents: result)
+    public func hash(into hasher: inout Hasher) {
+        for term in terms.sorted(by: { $0.monomial < $1.monomial }) {
+            hasher.combine(term.monomial)
+            hasher.combine(term.coefficient)
         }
     }
 
     public init(constant: Int) {
-        coefficients = constant == 0 ? [:] : [.one: constant]
+        terms = constant == 0 ? [] : [(0, constant)]
     }
 
     /// `coefficient · xᵢ`.
     public init(variable index: Int, coefficient: Int = 1) {
-        coefficients = coefficient == 0 ? [:] : [.variable(index): coefficient]
+        precondition((0..<8).contains(index), "at most 8 variables")
+        terms = coefficient == 0 ? [] : [(1 << (8 * index), coefficient)]
     }
 
     public static let zero = Polynomial(constant: 0)
 
     /// The value when no variable appears, nil otherwise.
     public var constantValue: Int? {
-        coefficients.keys.allSatisfy({ $0 == .one }) ? (coefficients[.one] ?? 0) : nil
+        terms.allSatisfy { $0.monomial == 0 } ? (terms.first?.coefficient ?? 0) : nil
+    }
+
+    func coefficient(of monomial: Int) -> Int {
+        terms.first { $0.monomial == monomial }?.coefficient ?? 0
+    }
+
+    private mutating func add(_ coefficient: Int, to monomial: Int, _ what: () -> String) throws {
+        if let index = terms.firstIndex(where: { $0.monomial == monomial }) {
+            let (sum, overflow) = terms[index].coefficient.addingReportingOverflow(coefficient)
+            if overflow { throw ModelMeterError.overflow(formula: what()) }
+            if sum == 0 { terms.remove(at: index) } else { terms[index].coefficient = sum }
+        } else if coefficient != 0 {
+            terms.append((monomial, coefficient))
+        }
     }
 
     /// `self + other · factor`, exact; throws `overflow` naming `what`.
     public func adding(_ other: Polynomial, times factor: Int = 1, _ what: @autoclosure () -> String) throws -> Polynomial {
         var result = self
-        for (monomial, coefficient) in other.coefficients {
-            let (scaled, o1) = coefficient.multipliedReportingOverflow(by: factor)
-            let (sum, o2) = (result.coefficients[monomial] ?? 0).addingReportingOverflow(scaled)
-            if o1 || o2 { throw ModelMeterError.overflow(formula: what()) }
-            result.coefficients[monomial] = sum == 0 ? nil : sum
+        for term in other.terms {
+            let (scaled, overflow) = term.coefficient.multipliedReportingOverflow(by: factor)
+            if overflow { throw ModelMeterError.overflow(formula: what()) }
+            try result.add(scaled, to: term.monomial, what)
         }
         return result
     }
 
     /// `self · other`, exact.
     public func multiplied(by other: Polynomial, _ what: @autoclosure () -> String) throws -> Polynomial {
+        // Most factors are constants: scale instead of multiplying term by term.
+        if let c = other.constantValue { return c == 1 ? self : try Polynomial.zero.adding(self, times: c, what()) }
+        if let c = constantValue { return c == 1 ? other : try Polynomial.zero.adding(other, times: c, what()) }
         var result = Polynomial.zero
-        for (m1, c1) in coefficients {
-            for (m2, c2) in other.coefficients {
-                let (product, overflow) = c1.multipliedReportingOverflow(by: c2)
+        for t1 in terms {
+            for t2 in other.terms {
+                let (product, overflow) = t1.coefficient.multipliedReportingOverflow(by: t2.coefficient)
                 if overflow { throw ModelMeterError.overflow(formula: what()) }
-                result = try result.adding(Polynomial(monomial: m1.times(m2), coefficient: product), what())
+                // Exponents add field by field; each stays below 256 for any formula we build.
+                try result.add(product, to: t1.monomial + t2.monomial, what)
             }
         }
         return result
     }
 
-    private init(monomial: Monomial, coefficient: Int) {
-        coefficients = coefficient == 0 ? [:] : [monomial: coefficient]
-    }
-
     /// True when every coefficient of `self` is at most `other`'s: then `self ≤ other` wherever
     /// all variables are non-negative.
     public func isDominated(by other: Polynomial) -> Bool {
-        let monomials = Set(coefficients.keys).union(other.coefficients.keys)
-        return monomials.allSatisfy { (coefficients[$0] ?? 0) <= (other.coefficients[$0] ?? 0) }
+        terms.allSatisfy { $0.coefficient <= other.coefficient(of: $0.monomial) }
+            && other.terms.allSatisfy { coefficient(of: $0.monomial) <= $0.coefficient }
     }
 
     /// The value at `values` (`values[i]` for `xᵢ`); nil on 64-bit overflow.
     public func value(at values: [Int]) -> Int? {
         var total = 0
-        for (monomial, coefficient) in coefficients {
-            var term = coefficient
-            for (index, exponent) in monomial.exponents.enumerated() where exponent > 0 {
-                for _ in 0..<exponent {
-                    let (product, overflow) = term.multipliedReportingOverflow(by: values[index])
+        for term in terms {
+            var value = term.coefficient
+            var monomial = term.monomial
+            var index = 0
+            while monomial != 0 {
+                for _ in 0..<(monomial & 0xff) {
+                    let (product, overflow) = value.multipliedReportingOverflow(by: values[index])
                     if overflow { return nil }
-                    term = product
+                    value = product
                 }
+                monomial >>= 8
+                index += 1
             }
-            let (sum, overflow) = total.addingReportingOverflow(term)
+            let (sum, overflow) = total.addingReportingOverflow(value)
             if overflow { return nil }
             total = sum
         }
