@@ -76,3 +76,24 @@ struct SavedForBackwardTests {
         #expect(try block.metrics(precision: .fp32).memory.trainingActivationBytes == 8_282_000)
     }
 }
+
+@Suite("Per-encoder attention kernels")
+struct PerEncoderKernelTests {
+    @Test("SAM and CLIP kernels are set apart in the model and in sweeps")
+    func kernelsReachTheModelAndTheSweep() throws {
+        let mixed = try Workload(mode: .base, batch: 2, kernel: .sdpa, samKernel: .eager)
+        #expect(mixed.samKernel == .eager && mixed.clipKernel == .sdpa)
+        let model = try DeepSeekOCRVision(workload: mixed)
+        let view = try #require(model.views.first?.view)
+        #expect(try view.samModel.metrics().forward.ioBytes
+            == (try ImageEncoderViT(batch: 2, imageSize: 1024, kernel: .eager).metrics().forward.ioBytes))
+        #expect(try view.visionModel.metrics().forward.ioBytes
+            == (try VitModel(batch: 2, patchGrid: 16, kernel: .sdpa).metrics().forward.ioBytes))
+        // The polynomial sweep keys on both kernels: it agrees with the exact evaluation of the mixed
+        // workload and differs from the all-fused one (the math path moves the S² scores).
+        let points = [SweepPoint(label: "mixed", workload: mixed), SweepPoint(label: "fused", workload: try Workload(mode: .base, batch: 2))]
+        let rows = try Sweep(dimension: .batch, points: points).evaluate().rows
+        #expect(rows[0].forward == (try model.metrics().forward))
+        #expect(rows[0].forward.ioBytes > rows[1].forward.ioBytes)
+    }
+}
