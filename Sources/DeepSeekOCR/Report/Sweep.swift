@@ -33,16 +33,19 @@ public struct SweepRow: Sendable {
 /// Evaluates DeepSeek-OCR's stages (the vision stack by default; prefill and a decode step with
 /// `stages`) over a list of workload points: the data behind `modelmeter sweep` and its charts.
 ///
-/// A full evaluation costs about a millisecond per stage, so by default each shape (everything
-/// but the batch) is evaluated once, by the same evaluator as every report, in polynomial
-/// arithmetic: every symbol named `B` (pages, or pages × crops, × windows…) becomes
-/// `value at one page · x₀` and the decoder's distinct-experts count `E_t` becomes `x₁`:
+/// A full evaluation costs about a millisecond per stage, so by default each shape is evaluated
+/// once, by the same evaluator as every report, in polynomial arithmetic: every symbol named
+/// `B` (pages, or pages × crops, × windows…) becomes `value at one page · x₀`, the decoder's
+/// distinct-experts count `E_t` becomes `x₁`, and in decoder stages `S` and `L` become `x₂`, `x₃`
+/// (so one polynomial serves every prompt length and cache size):
 ///
 /// ```
-/// FLOPs(B), bytes(B) = p(B, E_t(B))                     exact polynomials from the layer formulas
-/// activations(B)     = max over the peak's candidates   (the evaluator's own max, kept symbolic)
-/// E_t(B)             = round(E·(1 − (1 − k/E)^(B·S)))    per point, as `RoutedExperts` computes it
+/// FLOPs, bytes       = p(B, E_t, S, L)                   exact polynomials from the layer formulas
+/// activations        = max over the peak's candidates    (the evaluator's own max, kept symbolic)
+/// E_t                = round(E·(1 − (1 − k/E)^(B·S)))     per point, as `RoutedExperts` computes it
 /// ```
+/// Vision views (SAM + CLIP + projector at one image side and batch) are evaluated once per
+/// sweep and shared between shapes (`EvaluationCache`).
 /// A point then costs a few polynomial evaluations. A shape whose formulas put the batch inside
 /// a division (not a polynomial) is evaluated point by point instead.
 public struct Sweep: Sendable {
@@ -91,6 +94,7 @@ public struct Sweep: Sendable {
     /// Every point's totals, in point order.
     public func evaluate() throws -> SweepResult {
         var shapes: [ShapeKey: StagePolynomial?] = [:]
+        let views = EvaluationCache<PolynomialArithmetic>()
         var rows: [SweepRow] = []
         rows.reserveCapacity(points.count)
         for point in points {
@@ -102,9 +106,9 @@ public struct Sweep: Sendable {
                 if strategy == .polynomialInBatch {
                     let key = ShapeKey(stage: stage, workload: workload)
                     if shapes[key] == nil {
-                        shapes[key] = .some(try? StagePolynomial(stage: stage, workload: workload, precision: precision))
+                        shapes[key] = .some(try? StagePolynomial(stage: stage, workload: workload, precision: precision, cache: views))
                     }
-                    metrics = shapes[key]??.metrics(batch: workload.batch)
+                    metrics = shapes[key]??.metrics(for: workload)
                 }
                 let values = try metrics ?? StageReport.model(stage, workload: workload).metrics(precision: precision)
                 perStage.append((stage, values))
@@ -122,66 +126,84 @@ public struct Sweep: Sendable {
         return SweepResult(dimension: dimension, precision: precision, gpus: gpus, stages: stages, rows: rows)
     }
 
-    /// Everything but the batch: points with equal keys share one polynomial evaluation.
+    /// What a stage's polynomial cannot vary: the vision stack's shape (mode, crops, kernel,
+    /// projector); the decoder's configuration, kernel and head, and whether the cache is empty
+    /// (the formulas then drop `L`). Batch, positions and cache length are variables.
     private struct ShapeKey: Hashable {
         let stage: ModelStage
-        let mode: VisionMode
+        let mode: VisionMode?
         let crops: CropGrid?
-        let samKernel: AttentionKernel
-        let clipKernel: AttentionKernel
-        let projector: String
-        let decoder: DecoderSettings
-        let prefillTokens: Int
-        let decodeContext: Int
+        let kernel: AttentionKernel
+        let samKernel: AttentionKernel?
+        let clipKernel: AttentionKernel?
+        let projector: ProjectorType?
+        let configuration: DeepseekV2Configuration?
+        let logits: LogitPositions?
+        let emptyCache: Bool
 
         init(stage: ModelStage, workload: Workload) {
             self.stage = stage
-            mode = workload.mode
-            crops = workload.hasLocalView ? workload.crops : nil
-            samKernel = workload.samKernel
-            clipKernel = workload.clipKernel
-            projector = "\(workload.projectorType)"
-            // The decoder's settings only matter to decoder stages.
-            decoder = stage == .vision ? DecoderSettings() : workload.decoder
-            prefillTokens = stage == .vision ? 0 : workload.prefillTokens
-            decodeContext = stage == .decode ? workload.decodeContext : 0
+            let vision = stage == .vision
+            mode = vision ? workload.mode : nil
+            crops = vision && workload.hasLocalView ? workload.crops : nil
+            kernel = workload.kernel
+            samKernel = vision ? workload.samKernel : nil
+            clipKernel = vision ? workload.clipKernel : nil
+            projector = vision ? workload.projectorType : nil
+            configuration = vision ? nil : workload.decoder.configuration
+            logits = vision ? nil : workload.decoder.logits
+            emptyCache = stage == .decode && workload.decodeContext == 0
         }
     }
 }
 
-/// One stage of one shape, evaluated once in polynomial arithmetic (see `Sweep`).
+/// One stage of one shape, evaluated once in polynomial arithmetic (see `Sweep`). Variables:
+/// `x₀` pages (every `B` is `value at one page · x₀`), `x₁` distinct experts touched `E_t`, and
+/// for decoder stages `x₂` new positions `S` and `x₃` cached positions `L`.
 struct StagePolynomial: Sendable {
+    let stage: ModelStage
     let totals: Totals<PolynomialArithmetic>
-    /// Positions per sequence the stage routes through the MoE layers: `E_t` follows `B·S`.
-    let tokensPerSequence: Int
     let configuration: DeepseekV2Configuration
 
     /// Totals above this go to the exact evaluator instead, which names the formula that overflows.
     static let fastPathLimit = Int.max / 64
 
-    init(stage: ModelStage, workload: Workload, precision: Precision) throws {
+    static func arithmetic(for stage: ModelStage) -> PolynomialArithmetic {
+        let decoder = stage != .vision
+        return PolynomialArithmetic { symbol in
+            switch symbol.name {
+            case "B": return Polynomial(variable: 0, coefficient: symbol.value)
+            case "E_t": return Polynomial(variable: 1)
+            case "S" where decoder: return Polynomial(variable: 2)
+            case "L" where decoder: return Polynomial(variable: 3)
+            default: return nil
+            }
+        }
+    }
+
+    init(
+        stage: ModelStage, workload: Workload, precision: Precision, cache: EvaluationCache<PolynomialArithmetic>? = nil
+    ) throws {
         var onePage = try Workload(
             mode: workload.mode, crops: workload.crops, batch: 1, kernel: workload.kernel,
             projectorType: workload.projectorType, page: workload.page,
             samKernel: workload.samKernel, clipKernel: workload.clipKernel)
         onePage.decoder = workload.decoder
-        let arithmetic = PolynomialArithmetic { symbol in
-            switch symbol.name {
-            case "B": return Polynomial(variable: 0, coefficient: symbol.value)
-            case "E_t": return Polynomial(variable: 1)
-            default: return nil
-            }
-        }
-        totals = try StageReport.model(stage, workload: onePage).evaluate(in: arithmetic, precision: precision).totals
-        tokensPerSequence = stage == .decode ? 1 : workload.prefillTokens
+        self.stage = stage
+        // Vision views are shared across shapes through the cache; decoder stages vary by variables.
+        totals = try StageReport.model(stage, workload: onePage)
+            .evaluate(in: Self.arithmetic(for: stage), precision: precision, cache: stage == .vision ? cache : nil).totals
         configuration = workload.decoder.configuration
     }
 
-    /// The stage's exact totals at `batch` pages; nil near 64-bit overflow.
-    func metrics(batch: Int) -> LayerMetrics? {
-        let (tokens, overflow) = batch.multipliedReportingOverflow(by: tokensPerSequence)
+    /// The stage's exact totals for `workload`; nil near 64-bit overflow.
+    func metrics(for workload: Workload) -> LayerMetrics? {
+        let batch = workload.batch
+        let positions = stage == .prefill ? workload.prefillTokens : 1
+        let cached = stage == .decode ? workload.decodeContext : 0
+        let (tokens, overflow) = batch.multipliedReportingOverflow(by: positions)
         guard !overflow else { return nil }
-        let variables = [batch, RoutedExperts.touchedExpertCount(configuration: configuration, tokens: tokens)]
+        let variables = [batch, RoutedExperts.touchedExpertCount(configuration: configuration, tokens: tokens), positions, cached]
         func exact(_ polynomial: Polynomial) -> Int? {
             polynomial.value(at: variables).flatMap { $0 <= Self.fastPathLimit ? $0 : nil }
         }

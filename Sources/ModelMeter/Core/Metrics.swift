@@ -137,6 +137,16 @@ public struct Evaluation<Arithmetic: CostArithmetic>: Sendable {
     public let children: [(child: Child, evaluated: Evaluation<Arithmetic>)]
 }
 
+/// Evaluations kept by `Layer.evaluationKey` for one arithmetic and precision (a sweep's).
+public final class EvaluationCache<Arithmetic: CostArithmetic>: @unchecked Sendable {
+    private var entries: [String: Evaluation<Arithmetic>] = [:]
+    public init() {}
+    subscript(key: String) -> Evaluation<Arithmetic>? {
+        get { entries[key] }
+        set { entries[key] = newValue }
+    }
+}
+
 /// The exact evaluation every report uses.
 public typealias EvaluatedLayer = Evaluation<ExactArithmetic>
 
@@ -183,7 +193,24 @@ extension Layer {
     }
 
     /// The one evaluator: the rules above in any arithmetic.
-    public func evaluate<A: CostArithmetic>(in arithmetic: A, precision: Precision = .bf16) throws -> Evaluation<A> {
+    ///
+    /// - Parameter cache: reuses evaluations of children with equal `evaluationKey`s; it must
+    ///   only ever see one arithmetic's and one precision's evaluations.
+    public func evaluate<A: CostArithmetic>(
+        in arithmetic: A, precision: Precision = .bf16, cache: EvaluationCache<A>? = nil
+    ) throws -> Evaluation<A> {
+        if let cache, let key = evaluationKey {
+            if let known = cache[key] { return known }
+            let evaluation = try evaluateOnce(in: arithmetic, precision: precision, cache: cache)
+            cache[key] = evaluation
+            return evaluation
+        }
+        return try evaluateOnce(in: arithmetic, precision: precision, cache: cache)
+    }
+
+    private func evaluateOnce<A: CostArithmetic>(
+        in arithmetic: A, precision: Precision, cache: EvaluationCache<A>?
+    ) throws -> Evaluation<A> {
         let bytes = precision.bytesPerElement
         let owner = typeName
         func sum(_ total: inout A.Value, _ amount: A.Value, times count: Int = 1, _ quantity: StaticString) throws {
@@ -227,7 +254,7 @@ extension Layer {
                     arithmetic.zero, try arithmetic.value(of: term.forwardTraffic.workingSet), times: bytes, "working set", of: term.name)
                 peak = arithmetic.larger(peak, arithmetic.peak(workingSet))
             case let .child(child):
-                let evaluated = try child.layer.evaluate(in: arithmetic, precision: precision)
+                let evaluated = try child.layer.evaluate(in: arithmetic, precision: precision, cache: cache)
                 evaluatedChildren.append((child, evaluated))
                 let t = evaluated.totals
                 if child.ownsParameters {

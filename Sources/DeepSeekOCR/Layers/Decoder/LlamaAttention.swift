@@ -12,6 +12,9 @@ import ModelMeter
 /// KV cache read        2·B·h·(L + S)·d elements by the attention core
 /// KV cache kept        2·B·(L + S)·D elements (K and V of every position)
 /// ```
+/// Counted versus executed: FlopCounterMode books the full `S × (L + S)` square for QKᵀ and
+/// A·V on both paths; a causal flash kernel skips the tiles above the diagonal and executes about
+/// half of it in prefill (all of it in decode, where the one query sees every key).
 /// The cache is taken as updated in place (paged or static caches): transformers'
 /// `DynamicCache` instead concatenates, copying the whole cache every step; that copy is not
 /// counted.
