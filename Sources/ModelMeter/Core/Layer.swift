@@ -109,6 +109,10 @@ public protocol Layer: Sendable {
     /// A key naming everything the layer's costs depend on, so an evaluation may be reused for
     /// an equal layer (a sweep's many shapes share their views); nil: never reused.
     var evaluationKey: String? { get }
+    /// A short name for the role this instance plays when instances of one type differ in kind
+    /// (`windowed block`, `global-attention block`); modules inside it share the role. `nil` when
+    /// shapes alone tell the instances apart.
+    var role: String? { get }
 }
 
 /// One step of a layer's forward pass: a cost term of its own, or a child module.
@@ -132,4 +136,5 @@ extension Layer {
     public var parametersReceiveGradients: Bool { true }
     public var doc: LayerDoc? { nil }
     public var evaluationKey: String? { nil }
+    public var role: String? { nil }
 }

@@ -52,7 +52,7 @@ public struct DecomposedRelativePosition: Sendable {
             let rows = 2 * size.formula + .constant(-1)
             terms.append(CostTerm.resize(
                 "rel-pos table resize (\(axis))", .linearResize, elements: rows * headDim,
-                tableElements: .constant(stored) * headDim))
+                tableElements: Symbol("L\(axis)", stored, "stored rel_pos_\(axis) table rows") * headDim))
         }
         let queries = batch * heads * tokens * headDim
         let matrices = (try? (batch * heads).evaluate()) ?? 2
