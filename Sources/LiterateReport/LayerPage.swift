@@ -230,6 +230,7 @@ struct LayerPageBuilder {
         // Addends of the totals, as printed in the rows (so a total's values are the rows above it).
         var forwardTC: [String] = [], forwardCUDA: [String] = [], backwardTC: [String] = [], backwardCUDA: [String] = []
         var forwardBytes: [String] = [], backwardBytes: [String] = []
+        var savedRows: [[String: Any]] = []
         for row in layer.costRows() {
             switch row {
             case let .term(term, count):
@@ -247,6 +248,7 @@ struct LayerPageBuilder {
                         backwardCUDA.append(backward["value"] as? String ?? "")
                     }
                 }
+                if let saved = try savedRow(name, term, count: count) { savedRows.append(saved) }
                 for (traffic, isForward) in [(term.forwardTraffic, true), (term.backwardTraffic, false)] {
                     guard try traffic.total.evaluate() > 0 else { continue }
                     let row = try bytesRow(name, traffic.total, count: count, bytesPerElement: e)
@@ -264,6 +266,14 @@ struct LayerPageBuilder {
                 let times = count > 1 ? "\(count) × " : ""
                 forwardRows.append(moduleRow(link, times, child.typeName, childMetrics.forward, count))
                 backwardRows.append(moduleRow(link, times, child.typeName, childMetrics.backward, count))
+                if childMetrics.memory.trainingActivationBytes > 0 {
+                    savedRows.append([
+                        "term": link, "tensors": "its terms' save sets",
+                        "formula": Format.code("\(times)\(child.typeName) saved bytes"),
+                        "substituted": Format.code("\(times)\(Format.bytes(childMetrics.memory.trainingActivationBytes))"),
+                        "bytes": Format.bytes(childMetrics.memory.trainingActivationBytes * count),
+                    ])
+                }
                 forwardTC.append(times + Format.flops(childMetrics.forward.tensorCoreFLOPs))
                 forwardCUDA.append(times + Format.flops(childMetrics.forward.cudaCoreFLOPs))
                 backwardTC.append(times + Format.flops(childMetrics.backward.tensorCoreFLOPs))
@@ -318,6 +328,10 @@ struct LayerPageBuilder {
             "backwardIOTotal": totalRow("**total**", "Σ rows above", backwardBytes, Format.bytes(m.backward.ioBytes)),
             "bytesPerElement": "\(e)",
             "memory": try memoryRows(layer, m),
+            "savedRows": savedRows,
+            "savedTotal": totalRow(
+                "**total**", "Σ rows above", savedRows.compactMap { $0["bytes"] as? String },
+                Format.bytes(m.memory.trainingActivationBytes)),
             "roofline": try RooflineView.rows(m.forward, point, gpu: report.gpu, precision: report.precision),
         ]
     }
@@ -363,6 +377,26 @@ struct LayerPageBuilder {
         ]
     }
 
+    /// A term's save set for the memory table: the tensors, `(elements)·e + fixed-width bytes`
+    /// with values, and the bytes; nil when the term keeps nothing and names nothing.
+    private func savedRow(_ name: String, _ term: CostTerm, count: Int) throws -> [String: Any]? {
+        let elements = try term.savedElements.evaluate()
+        let fixed = try term.savedFixedWidthBytes.evaluate()
+        guard elements > 0 || fixed > 0 || !term.savedTensors.isEmpty else { return nil }
+        var formula = "(" + term.savedElements.symbolic + ")·e"
+        var substituted = "(" + term.savedElements.substituted + ")·\(bytesPerElement)"
+        if fixed > 0 {
+            formula += " + " + term.savedFixedWidthBytes.symbolic + " B"
+            substituted += " + " + term.savedFixedWidthBytes.substituted + " B"
+        }
+        return [
+            "term": name, "tensors": term.savedTensors.isEmpty ? "—" : term.savedTensors,
+            "formula": Format.code(Self.counted(formula, count)),
+            "substituted": Format.code(Self.counted(substituted, count)),
+            "bytes": Format.bytes((elements * bytesPerElement + fixed) * count),
+        ]
+    }
+
     private func moduleRow(_ link: String, _ times: String, _ type: String, _ pass: PassCost, _ count: Int) -> [String: Any] {
         [
             "term": link, "unit": "module",
@@ -378,6 +412,7 @@ struct LayerPageBuilder {
         // Inference peak: the largest step (a kernel's working set or a child's own peak) plus held tensors.
         var largest = (name: "", bytes: 0)
         var ownSaved = Formula.zero
+        var ownFixedWidth = Formula.zero
         var childSaved: [String] = []
         for step in layer.steps {
             switch step {
@@ -385,6 +420,7 @@ struct LayerPageBuilder {
                 let bytes = try term.forwardTraffic.workingSet.evaluate() * e
                 if bytes > largest.bytes { largest = (term.name, bytes) }
                 ownSaved = ownSaved + term.savedElements
+                ownFixedWidth = ownFixedWidth + term.savedFixedWidthBytes
             case let .child(child):
                 let memory = try child.layer.metrics(precision: report.precision).memory
                 if memory.activationBytes > largest.bytes { largest = ("\(child.displayName) peak", memory.activationBytes) }
@@ -395,7 +431,9 @@ struct LayerPageBuilder {
         }
         let held = try layer.heldActivationElements.evaluate()
         let ownSavedElements = try ownSaved.evaluate()
-        let savedAddends = (ownSavedElements > 0 ? ["\(Format.count(ownSavedElements)) × \(e)"] : []) + childSaved
+        let ownFixedWidthBytes = try ownFixedWidth.evaluate()
+        let savedAddends = (ownSavedElements > 0 ? ["\(Format.count(ownSavedElements)) × \(e)"] : [])
+            + (ownFixedWidthBytes > 0 ? ["\(Format.bytes(ownFixedWidthBytes)) fixed-width"] : []) + childSaved
         let trainable = m.memory.gradientBytes / e
         return [
             ["what": "weights", "rule": "parameters × e", "values": "\(Format.count(m.parameters)) × \(e)",
@@ -403,7 +441,8 @@ struct LayerPageBuilder {
             ["what": "activations (inference peak)", "rule": "largest step + held tensors × e",
              "values": "\(Format.bytes(largest.bytes)) (\(largest.name)) + \(Format.count(held)) × \(e)",
              "value": Format.bytes(m.memory.activationBytes)],
-            ["what": "activations saved for backward (training)", "rule": "own saved elements × e + Σ children's saved bytes",
+            ["what": "activations saved for backward (training)",
+             "rule": "own saved elements × e + own fixed-width bytes + Σ children's saved bytes (each storage once; table below)",
              "values": Self.sum(savedAddends), "value": Format.bytes(m.memory.trainingActivationBytes)],
             ["what": "gradients (training)", "rule": "trainable parameters × e", "values": "\(Format.count(trainable)) × \(e)",
              "value": Format.bytes(m.memory.gradientBytes)],

@@ -230,7 +230,8 @@ public struct SiteGenerator: Sendable {
 
     private func conventionsView(_ doc: HintDocument, links: LinkMap, report: ModelReport) throws -> [String: Any] {
         let costs: [[String: Any]] = ElementwiseOp.allCases.map {
-            ["op": $0.rawValue, "forward": "\($0.forwardFLOPsPerElement)", "backward": "\($0.backwardFLOPsPerElement)", "summary": $0.summary]
+            ["op": $0.rawValue, "forward": "\($0.forwardFLOPsPerElement)", "backward": "\($0.backwardFLOPsPerElement)", "summary": $0.summary,
+             "saved": $0.savedTensors == 0 ? "nothing" : $0.savedTensorNames]
         }
         let gpus: [[String: Any]] = try GPUCatalog.all.map { gpu in
             let bf16 = try gpu.tensorCorePeak(for: .bf16)

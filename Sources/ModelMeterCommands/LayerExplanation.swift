@@ -124,6 +124,29 @@ struct LayerExplanation {
             lines += alignedColumns(cells)
         }
         lines.append("")
+        lines.append("saved for backward (training; each storage once; + fixed-width bytes: int64 indices, fp32 statistics)")
+        var saved: [[String]] = []
+        for row in layer.costRows() {
+            switch row {
+            case let .term(term, count):
+                let fixed = (try? term.savedFixedWidthBytes.evaluate()) ?? 0
+                let elements = (try? term.savedElements.evaluate()) ?? 0
+                guard elements > 0 || fixed > 0 else { continue }
+                let prefix = count > 1 ? "\(count) × " : ""
+                let fixedText = fixed > 0 ? " + \(term.savedFixedWidthBytes.symbolic) B" : ""
+                saved.append([
+                    term.name, term.savedTensors, prefix + term.savedElements.symbolic + fixedText,
+                    SIUnits.bytes((elements * precision.bytesPerElement + fixed) * count),
+                ])
+            case let .module(name, child, count):
+                let bytes = ((try? child.metrics(precision: precision))?.memory.trainingActivationBytes ?? 0) * count
+                guard bytes > 0 else { continue }
+                saved.append([name, "module", (count > 1 ? "\(count) × " : "") + child.typeName, SIUnits.bytes(bytes)])
+            }
+        }
+        saved.append(["total", "", "", SIUnits.bytes(metrics.memory.trainingActivationBytes)])
+        lines += alignedColumns(saved)
+        lines.append("")
         lines.append("forward I/O: \(SIUnits.bytes(metrics.forward.ioBytes)) (\(SIUnits.grouped(metrics.forward.ioBytes)) B)")
         lines.append("memory: weights \(SIUnits.bytes(metrics.memory.weightBytes)) (\(SIUnits.grouped(metrics.parameters)) parameters), "
             + "activations \(SIUnits.bytes(metrics.memory.activationBytes)), KV cache \(SIUnits.bytes(metrics.memory.kvCacheBytes))")
@@ -162,6 +185,7 @@ struct LayerExplanation {
                 ("weightBytes", .int(metrics.memory.weightBytes)),
                 ("activationBytes", .int(metrics.memory.activationBytes)),
                 ("kvCacheBytes", .int(metrics.memory.kvCacheBytes)),
+                ("trainingActivationBytes", .int(metrics.memory.trainingActivationBytes)),
             ])),
             ("roofline", .object([
                 ("arithmeticIntensity", .double(roofline.arithmeticIntensity)),

@@ -28,8 +28,20 @@ struct WorkloadOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Pages processed together.")
     var batch: Int = 1
 
-    @Option(help: "Attention kernel: sdpa (fused, default) or eager (scores materialised).")
+    @Option(help: "Attention kernel: sdpa (fused, default) or eager (scores materialised); --sam-attention and --clip-attention set an encoder apart.")
     var attention: String = AttentionKernel.sdpa.rawValue
+
+    @Option(help: "Attention kernel of SAM alone (overrides --attention), e.g. eager as CPU autograd runs its masked attention.")
+    var samAttention: String?
+
+    @Option(help: "Attention kernel of CLIP alone (overrides --attention).")
+    var clipAttention: String?
+
+    @Option(help: "Projector: linear (what DeepSeek-OCR ships, default) or mlp_gelu.")
+    var projector: String = "linear"
+
+    @Option(parsing: .unconditional, help: "With --projector mlp_gelu: Linear layers, GELU between them (default 2).")
+    var projectorDepth: Int?
 
     @Option(parsing: .unconditional, help: "Decoder prefill positions per sequence (default: the page's image positions + --prompt-tokens).")
     var tokens: Int?
@@ -63,7 +75,9 @@ struct WorkloadOptions: ParsableArguments {
             grid = try PageCropping.grid(
                 for: size, minimumCrops: minCrops, maximumCrops: maxCrops, cropSide: mode.imageSize)
         }
-        var workload = try Workload(mode: mode, crops: grid, batch: batch, kernel: try kernel(), page: pageSize)
+        var workload = try Workload(
+            mode: mode, crops: grid, batch: batch, kernel: try kernel(), projectorType: try projectorType(), page: pageSize,
+            samKernel: try samAttention.map(parseKernel), clipKernel: try clipAttention.map(parseKernel))
         workload.decoder = try decoderSettings()
         return workload
     }
@@ -92,6 +106,25 @@ struct WorkloadOptions: ParsableArguments {
     }
 
     func kernel() throws -> AttentionKernel { try parseKernel(attention) }
+
+    /// `--projector` with `--projector-depth`.
+    func projectorType() throws -> ProjectorType {
+        switch projector.lowercased() {
+        case "linear":
+            if let projectorDepth {
+                throw CommandLineError("--projector-depth \(projectorDepth) needs --projector mlp_gelu; linear has one layer")
+            }
+            return .linear
+        case "mlp_gelu":
+            let depth = projectorDepth ?? 2
+            guard depth >= 1 else {
+                throw ModelMeterError.invalidShape(layer: "MlpProjector", what: "--projector-depth", reason: "\(depth) is not positive")
+            }
+            return .mlpGELU(depth: depth)
+        default:
+            throw ModelMeterError.unknownName(kind: "projector", name: projector, accepted: ["linear", "mlp_gelu"])
+        }
+    }
 }
 
 /// Parses an attention variant name (`sdpa`, `eager`), case-insensitively.

@@ -60,6 +60,7 @@ func expectComposes(_ layer: any Layer, path: String, sourceLocation: SourceLoca
         fwdIO += bytes * (try term.forwardTraffic.total.evaluate())
         bwdIO += bytes * (try term.backwardTraffic.total.evaluate())
         saved += bytes * (try term.savedElements.evaluate())
+        saved += try term.savedFixedWidthBytes.evaluate()
         peak = max(peak, bytes * (try term.forwardTraffic.workingSet.evaluate()))
     }
     for child in layer.children {

@@ -176,11 +176,12 @@ extension GoldenCase {
             //     + softmax 5·1·12·1600² = 153,600,000 + qkv bias 1600·2304 = 3,686,400 + proj bias 1600·768 = 1,228,800
             //     = 219,995,648
             forwardCUDACore: 219_995_648,
-            // backward CUDA: table resize (h) 4·79·64 = 20,224 + table resize (w) 4·79·64 = 20,224
+            // backward CUDA (a resize is priced on the gradient it produces, the stored 127-row table):
+            //     table resize (h) 4·127·64 = 32,512 + table resize (w) 4·127·64 = 32,512
             //     + bias sum 1·12·1600² = 30,720,000 + mask add 1·12·1600² = 30,720,000
             //     + softmax 4·1·12·1600² = 122,880,000 + qkv bias 1600·2304 = 3,686,400 + proj bias 1600·768 = 1,228,800
-            //     = 189,275,648
-            backwardCUDACore: 189_275_648,
+            //     = 189,300,224
+            backwardCUDACore: 189_300_224,
             // forward I/O bytes: table resize (h) 2·(79·64 + 127·64 + 79·64) = 36,480
             //     + table resize (w) 2·(79·64 + 127·64 + 79·64) = 36,480
             //     + einsum (h) 2·(1·12·1600·64 + 40·40·64 + 1·12·1600·40) = 4,198,400
@@ -208,10 +209,11 @@ extension GoldenCase {
             //     + mask add 2·2·15² = 900 + softmax 5·2·2·15² = 4,500 + qkv bias 30·24 = 720 + proj bias 30·8 = 240
             //     = 7,484
             forwardCUDACore: 7_484,
-            // backward CUDA: table resize (h) 4·5·4 = 80 + table resize (w) 4·9·4 = 144 + bias sum 2·2·15² = 900
+            // backward CUDA (resizes priced on the stored tables' gradients, 7 and 3 rows):
+            //     table resize (h) 4·7·4 = 112 + table resize (w) 4·3·4 = 48 + bias sum 2·2·15² = 900
             //     + mask add 2·2·15² = 900 + softmax 4·2·2·15² = 3,600 + qkv bias 30·24 = 720 + proj bias 30·8 = 240
-            //     = 6,584
-            backwardCUDACore: 6_584,
+            //     = 6,520
+            backwardCUDACore: 6_520,
             // forward I/O bytes: table resize (h) 2·(5·4 + 7·4 + 5·4) = 136 + table resize (w) 2·(9·4 + 3·4 + 9·4) = 168
             //     + einsum (h) 2·(2·2·15·4 + 3·3·4 + 2·2·15·3) = 912 + einsum (w) 2·(2·2·15·4 + 5·5·4 + 2·2·15·5) = 1,280
             //     + bias sum 2·(2·2·15·8 + 2·2·15²) = 2,760 + QKᵀ 2·(2·2·2·15·4 + 2·2·15²) = 2,760
@@ -394,9 +396,9 @@ extension GoldenCase {
             //     = 297,410,048
             forwardCUDACore: 297_410_048,
             // backward CUDA: residual add 1 1·40·40·768 = 1,228,800 + residual add 2 1·40·40·768 = 1,228,800
-            //     + norm1 14·1600·768 = 17,203,200 + attn 189,275,648 + norm2 14·1600·768 = 17,203,200 + mlp 74,956,800
-            //     = 301,096,448
-            backwardCUDACore: 301_096_448,
+            //     + norm1 14·1600·768 = 17,203,200 + attn 189,300,224 + norm2 14·1600·768 = 17,203,200 + mlp 74,956,800
+            //     = 301,121,024
+            backwardCUDACore: 301_121_024,
             // forward I/O bytes: residual add 1 2·(1·40·40·768 + 1·40·40·768 + 1·40·40·768) = 7,372,800
             //     + residual add 2 2·(1·40·40·768 + 1·40·40·768 + 1·40·40·768) = 7,372,800
             //     + norm1 2·(1600·768 + 2·768 + 1600·768) = 4,918,272 + attn 163,722,496
@@ -438,9 +440,10 @@ extension GoldenCase {
             // forward CUDA: residual add 1 2·3·2·4 = 48 + residual add 2 2·3·2·4 = 48 + norm1 8·12·4 = 384 + attn 1,224
             //     + norm2 8·12·4 = 384 + mlp 1,104 = 3,192
             forwardCUDACore: 3_192,
-            // backward CUDA: residual add 1 2·3·2·4 = 48 + residual add 2 2·3·2·4 = 48 + norm1 14·12·4 = 672 + attn 1,080
-            //     + norm2 14·12·4 = 672 + mlp 1,488 = 4,008
-            backwardCUDACore: 4_008,
+            // backward CUDA: residual add 1 2·3·2·4 = 48 + residual add 2 2·3·2·4 = 48 + norm1 14·12·4 = 672
+            //     + attn 1,096 (its w-table resize is priced on the stored 5-row table: 4·5·2 = 40, not 4·3·2 = 24)
+            //     + norm2 14·12·4 = 672 + mlp 1,488 = 4,024
+            backwardCUDACore: 4_024,
             // forward I/O bytes: residual add 1 2·(2·3·2·4 + 2·3·2·4 + 2·3·2·4) = 288
             //     + residual add 2 2·(2·3·2·4 + 2·3·2·4 + 2·3·2·4) = 288 + norm1 2·(12·4 + 2·4 + 12·4) = 208 + attn 4,192
             //     + norm2 2·(12·4 + 2·4 + 12·4) = 208 + mlp 1,112 = 6,296
@@ -585,10 +588,11 @@ extension GoldenCase {
             //     + patch_embed 1,228,800 + windowed blocks 8×111,875,904 + global blocks 4×297,410,048
             //     + neck.1+neck.3 2×(8·1·256·40·40 = 3,276,800) = 2,113,319,424
             forwardCUDACore: 2_113_319_424,
-            // backward CUDA: pos resize 16·40·40·768 = 19,660,800 + pos add 1·40·40·768 = 1,228,800
-            //     + patch_embed 1,228,800 + windowed blocks 8×142,133,376 + global blocks 4×301,096,448
-            //     + neck.1+neck.3 2×(14·1·256·40·40 = 5,734,400) = 2,375,040,000
-            backwardCUDACore: 2_375_040_000,
+            // backward CUDA: pos resize 16·64·64·768 = 50,331,648 (the gradient of the stored 64×64 table)
+            //     + pos add 1·40·40·768 = 1,228,800
+            //     + patch_embed 1,228,800 + windowed blocks 8×142,133,376 + global blocks 4×301,121,024
+            //     + neck.1+neck.3 2×(14·1·256·40·40 = 5,734,400) = 2,405,809,152
+            backwardCUDACore: 2_405_809_152,
             // forward I/O bytes: pos resize 2·(40·40·768 + 64·64·768 + 40·40·768) = 11,206,656
             //     + pos add 2·(2·1·40·40·768 + 40·40·768) = 7,372,800 + patch_embed 6,096,384
             //     + windowed blocks 8×144,853,504 + global blocks 4×241,986,304
@@ -890,8 +894,9 @@ extension GoldenCase {
             backwardTensorCore: 0,
             // forward CUDA: table resize 16·100·1024 = 1,638,400 + position add 2·101·1024 = 206,848 = 1,845,248
             forwardCUDACore: 1_845_248,
-            // backward CUDA: table resize 16·100·1024 = 1,638,400 + position add 2·101·1024 = 206,848 = 1,845,248
-            backwardCUDACore: 1_845_248,
+            // backward CUDA: table resize on the stored table's gradient 16·16·16·1024 = 4,194,304
+            //     + position add 2·101·1024 = 206,848 = 4,401,152
+            backwardCUDACore: 4_401_152,
             // forward I/O bytes: class concat 2·(2·100·1024 + 1024 + 2·101·1024) = 825,344
             //     + position lookup 2·(257·1024 + 257·1024) = 1,052,672
             //     + table resize 2·(100·1024 + 16·16·1024 + 100·1024) = 933,888
@@ -932,9 +937,9 @@ extension GoldenCase {
             // forward CUDA: embeddings 1,741,824 + pre_layrnorm 8·101·1024 = 827,392 + transformer 136,248,192
             //     = 138,817,408
             forwardCUDACore: 138_817_408,
-            // backward CUDA: embeddings 1,741,824 + pre_layrnorm 14·101·1024 = 1,447,936 + transformer 191,903,232
-            //     = 195,092,992
-            backwardCUDACore: 195_092_992,
+            // backward CUDA: embeddings (resize 16·16·16·1024 = 4,194,304 + add 101·1024 = 103,424) 4,297,728
+            //     + pre_layrnorm 14·101·1024 = 1,447,936 + transformer 191,903,232 = 197,648,896
+            backwardCUDACore: 197_648_896,
             // forward I/O bytes: embeddings 3,020,800 + pre_layrnorm 2·(101·1024 + 2·1024 + 101·1024) = 417,792
             //     + transformer 793,264,128 = 796,702,720
             forwardIOBytes: 796_702_720,

@@ -52,4 +52,11 @@ struct ReferenceTests {
     func backwardTotal(run: ReferenceRun) throws {
         #expect(try run.makeLayer().metrics().backward.tensorCoreFLOPs == run.backwardFLOPs)
     }
+
+    @Test("fp32 training activation bytes equal what autograd saved (vision modules)", arguments: ReferenceRun.all.filter(\.isVisionModule))
+    func savedForBackward(run: ReferenceRun) throws {
+        let ours = try run.makeLayer().metrics(precision: .fp32).memory.trainingActivationBytes
+        #expect(run.savedForBackwardBytes >= 0, "\(run.key) has no saved_for_backward_fp32")
+        #expect(ours == run.savedForBackwardBytes, "\(run.key): ours \(ours), autograd \(run.savedForBackwardBytes), diff \(ours - run.savedForBackwardBytes)")
+    }
 }

@@ -366,7 +366,8 @@ struct RelativePositionTests {
                                 "rel-pos einsum (h)", "rel-pos einsum (w)", "rel-pos bias sum"])
         // resize: 4·(2·40 − 1)·64 = 4·79·64 = 20,224 per axis
         #expect(try terms[0].forwardFLOPs.evaluate() == 20_224)
-        #expect(try terms[1].backwardFLOPs.evaluate() == 20_224)
+        // backward is priced on the gradient produced, the stored table's: 4·127·64 = 32,512
+        #expect(try terms[1].backwardFLOPs.evaluate() == 32_512)
         // CUDA total: 2·20,224 + bias sum 12·1600² = 30,720,000 → 30,760,448
         #expect(try terms.flops(.cudaCore, \.forwardFLOPs) == 30_760_448)
         // resize traffic: 2·(79·64) written/read + 127·64 table = 10,112 + 8,128 = 18,240 elements
@@ -396,20 +397,23 @@ struct RelativePositionTests {
 
 @Suite("ElementwiseOp")
 struct ElementwiseTests {
+    // Saved tensors by derivatives.yaml: add nothing; softmax its result; layer norm and gelu
+    // their input; x·sigmoid(1.702·x) keeps x and the sigmoid; interpolation only sizes.
     @Test("the per-element cost table", arguments: [
-        (ElementwiseOp.add, 1, 1), (.softmax, 5, 4), (.layerNorm, 8, 14), (.gelu, 10, 14), (.quickGELU, 5, 8),
-        (.linearResize, 4, 4), (.bicubicResize, 16, 16),
+        (ElementwiseOp.add, 1, 1, 0), (.softmax, 5, 4, 1), (.layerNorm, 8, 14, 1), (.gelu, 10, 14, 1), (.quickGELU, 5, 8, 2),
+        (.linearResize, 4, 4, 0), (.bicubicResize, 16, 16, 0),
         // Decoder ops: RMSNorm = square, sum, ·rstd, ·w (4); backward 8. SiLU = exp, add, divide,
         // multiply (4); backward g·σ·(1 + x·(1 − σ)) with σ recomputed (8). a·b: 1, backward g·b and g·a (2).
         // RoPE x·cos + rotate_half(x)·sin: 2 multiplies + 1 add (3), backward the same. cos or sin: 1, backward 2.
-        (.rmsNorm, 4, 8), (.silu, 4, 8), (.multiply, 1, 2), (.rotary, 3, 3), (.trigonometric, 1, 2),
+        // Saved: a product keeps both factors; the others one same-sized tensor.
+        (.rmsNorm, 4, 8, 1), (.silu, 4, 8, 1), (.multiply, 1, 2, 2), (.rotary, 3, 3, 1), (.trigonometric, 1, 2, 1),
     ])
-    func table(op: ElementwiseOp, forward: Int, backward: Int) {
+    func table(op: ElementwiseOp, forward: Int, backward: Int, saved: Int) {
         #expect(op.forwardFLOPsPerElement == forward)
         #expect(op.backwardFLOPsPerElement == backward)
-        // Binary ops read two tensors; an add saves nothing, a product saves both factors.
+        // Binary ops read two tensors.
         #expect(op.forwardInputs == (op == .add || op == .multiply ? 2 : 1))
-        #expect(op.savedTensors == (op == .add ? 0 : op == .multiply ? 2 : 1))
+        #expect(op.savedTensors == saved)
         #expect(!op.summary.isEmpty)
     }
 

@@ -9,6 +9,10 @@ import ModelMeter
 /// SDPA              4·B·h·S²·d          (mask = rel-pos bias)
 /// output projection 2·B·S·C·C           (child proj)
 /// ```
+/// Saved for backward: Q, K, V are views of one `3·B·S·C` storage (the projection output
+/// itself when `B = 1`, where `reshape` can view it; a contiguous copy otherwise), counted once
+/// by the attention kernel; a fused kernel's output is the output projection's input (its
+/// `[B, S, h, d]` layout makes the permute and reshape views), the math path's is copied.
 public struct Attention: Layer {
     public static let documentation = LayerDoc(vendorClass: "Attention", vendorFile: "deepencoder/sam_vary_sdpa.py")
     public let typeName = "Attention"
@@ -82,7 +86,9 @@ public struct Attention: Layer {
         let qkvWidth = Symbol("3C", try ModelMeterError.checkedProduct(3, dim, "3·C"), "fused Q, K, V width")
         qkv = try Linear("QKV", tokens: self.batch * self.tokens, inFeatures: self.dim.formula, outFeatures: qkvWidth.formula,
                          inputNeedsGradient: inputNeedsGradient)
-        proj = try Linear("output", tokens: self.batch * self.tokens, inFeatures: self.dim.formula, outFeatures: self.dim.formula)
+        proj = try Linear(
+            "output", tokens: self.batch * self.tokens, inFeatures: self.dim.formula, outFeatures: self.dim.formula,
+            inputAlreadySaved: kernel == .sdpa)
     }
 
     public var symbols: [Symbol] { [batch, height, width, tokens, dim, heads, headDim] }
@@ -101,12 +107,15 @@ public struct Attention: Layer {
             let relativePosition = DecomposedRelativePosition(
                 batch: batch.formula, heads: heads.formula, height: height, width: width,
                 tokens: tokens.formula, headDim: headDim.formula,
-                storedTableRows: (2 * size.height - 1, 2 * size.width - 1))
+                storedTableRows: (2 * size.height - 1, 2 * size.width - 1),
+                queriesAreStridedView: batch.value == 1 && heads.value > 1)
             steps += relativePosition.terms.map(Step.term)
         }
-        let attention = ScaledDotProductAttention(
+        var attention = ScaledDotProductAttention(
             batch: batch.formula, heads: heads.formula, tokens: tokens.formula, headDim: headDim.formula,
             hasMask: relativePositionInputSize != nil, kernel: kernel)
+        // V is a view into the packed Q, K, V storage that bmm takes as it is.
+        attention.valueStorageElements = 3 * batch * tokens * dim
         steps += attention.terms.map(Step.term)
         steps.append(.child(Child("proj", proj)))
         return steps

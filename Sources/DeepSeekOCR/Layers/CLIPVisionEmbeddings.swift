@@ -10,6 +10,8 @@ import ModelMeter
 /// position table resize  16·N·C (CUDA)     bicubic 16×16 → g×g, only when g ≠ 16
 /// position add           B·S·C  (CUDA)
 /// ```
+/// Saved for backward: only the position lookup's int64 indices (`position_ids`, `P² + 1`);
+/// `cat`, the resize and the add keep no tensor.
 public struct CLIPVisionEmbeddings: Layer {
     public static let documentation = LayerDoc(vendorClass: "CLIPVisionEmbeddings", vendorFile: "deepencoder/clip_sdpa.py")
     public let typeName = "CLIPVisionEmbeddings"
@@ -73,8 +75,8 @@ public struct CLIPVisionEmbeddings: Layer {
             .child(Child("position_embedding", positionEmbedding)),
         ]
         if grid.value != table.value {
-            steps.append(.term(.elementwise(
-                "position table resize", .bicubicResize, elements: patches * dim, weightElements: table * table * dim)))
+            steps.append(.term(.resize(
+                "position table resize", .bicubicResize, elements: patches * dim, tableElements: table * table * dim)))
         }
         steps.append(.term(.broadcastAdd("position add", elements: batch * tokens * dim, addendElements: tokens * dim)))
         return steps

@@ -123,8 +123,8 @@ public struct ImageEncoderViT: Layer {
         var steps: [Step] = [.child(Child("patch_embed", patchEmbed))]
         if grid.value != table.value {
             // get_abs_pos: bicubic (antialiased) resize of the 64×64×C table to G×G×C.
-            steps.append(.term(.elementwise(
-                "pos-embed resize", .bicubicResize, elements: grid * grid * dim, weightElements: table * table * dim)))
+            steps.append(.term(.resize(
+                "pos-embed resize", .bicubicResize, elements: grid * grid * dim, tableElements: table * table * dim)))
         }
         steps += [
             .term(.broadcastAdd("pos-embed add", elements: tokens, addendElements: grid * grid * dim)),

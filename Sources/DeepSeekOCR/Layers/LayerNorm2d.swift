@@ -5,6 +5,11 @@ import ModelMeter
 /// ```
 /// channel LayerNorm  8·B·C·H·W (CUDA core; per-element cost table)   weights 2·C
 /// ```
+/// The vendor writes it as composite ops (`u = x.mean(1)`, `s = (x − u).pow(2).mean(1)`,
+/// `x = (x − u) / sqrt(s + ε)`, `w·x + b`), so autograd keeps what each piece keeps:
+/// `pow` its input x − u, `sqrt` its output (`B·H·W`), `div` both operands (a second x − u,
+/// computed again, and the same sqrt), `w·x` the normalised x: `3·B·C·H·W + B·H·W` elements.
+/// The input itself is not kept.
 public struct LayerNorm2d: Layer {
     public static let documentation = LayerDoc(vendorClass: "LayerNorm2d", vendorFile: "deepencoder/sam_vary_sdpa.py")
     public let typeName = "LayerNorm2d"
@@ -47,8 +52,11 @@ public struct LayerNorm2d: Layer {
     }
 
     public var steps: [Step] {
-        [.term(.elementwise(
-            "channel LayerNorm", .layerNorm, elements: batch * channels * height * width,
-            weightElements: 2 * channels))]
+        let elements = batch * channels * height * width
+        return [.term(CostTerm.elementwise(
+            "channel LayerNorm", .layerNorm, elements: elements, weightElements: 2 * channels
+        ).saving(
+            3 * elements + batch * height * width,
+            tensors: "x − u twice (pow and div), √(var + ε) per pixel, normalised x (kept by w·x)"))]
     }
 }

@@ -13,6 +13,14 @@ public enum ProjectorType: Sendable, Hashable {
     /// with hidden width `n_embed·mlpRatio`.
     case downsampleMLPGELU(depth: Int, ratio: Int, mlpRatio: Int)
 
+    /// Linear layers of the MLP variants (`depth`); nil for identity and linear.
+    public var depth: Int? {
+        switch self {
+        case .identity, .linear: return nil
+        case let .mlpGELU(depth), let .downsampleMLPGELU(depth, _, _): return depth
+        }
+    }
+
     /// The vendor's `projector_type` string.
     public var vendorName: String {
         switch self {

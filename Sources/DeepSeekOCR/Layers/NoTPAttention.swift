@@ -6,6 +6,10 @@ import ModelMeter
 /// ```
 /// QKV projection 2·B·S·C·3C     SDPA 4·B·h·S²·d     output projection 2·B·S·C·C
 /// ```
+/// Saved for backward: Q, K, V are strided views of the `[B, S, 3, h, d]` projection output.
+/// Fused: the kernel keeps that storage, its output (which the output projection reads through
+/// views: counted once) and the log-sum-exp. Eager: P·V keeps V as that view when `B = 1` (or
+/// `h = 1`), otherwise `bmm` gets a contiguous copy of V; the output is copied by `reshape`.
 public struct NoTPAttention: Layer {
     public static let documentation = LayerDoc(vendorClass: "NoTPAttention", vendorFile: "deepencoder/clip_sdpa.py")
     public let typeName = "NoTPAttention"
@@ -51,15 +55,20 @@ public struct NoTPAttention: Layer {
         let qkvWidth = Symbol("3C", try ModelMeterError.checkedProduct(3, hiddenSize, "3·C"), "fused Q, K, V width")
         let rows = self.batch * self.tokens
         qkvProj = try Linear("QKV", tokens: rows, inFeatures: dim.formula, outFeatures: qkvWidth.formula)
-        outProj = try Linear("output", tokens: rows, inFeatures: dim.formula, outFeatures: dim.formula)
+        outProj = try Linear(
+            "output", tokens: rows, inFeatures: dim.formula, outFeatures: dim.formula, inputAlreadySaved: kernel == .sdpa)
     }
 
     public var symbols: [Symbol] { [batch, tokens, dim, heads, headDim] }
 
     public var steps: [Step] {
-        let attention = ScaledDotProductAttention(
+        var attention = ScaledDotProductAttention(
             batch: batch.formula, heads: heads.formula, tokens: tokens.formula, headDim: headDim.formula,
             hasMask: false, kernel: kernel)
+        if batch.value == 1 || heads.value == 1 {
+            // [B, h, S, d] → [B·h, S, d] is a view of the packed projection only when B or h is 1.
+            attention.valueStorageElements = 3 * batch * tokens * dim
+        }
         return [.child(Child("qkv_proj", qkvProj))] + attention.terms.map(Step.term) + [.child(Child("out_proj", outProj))]
     }
 }

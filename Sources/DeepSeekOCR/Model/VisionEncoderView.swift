@@ -1,7 +1,8 @@
 import ModelMeter
 
 /// One view of the vision stack as the vendor runs it: SAM, then CLIP fed SAM's features,
-/// then the concatenated `[B, (R/64)², 2048]` features through the projector.
+/// then the concatenated `[B, (R/64)², 2048]` features through the projector. `kernel` runs
+/// both encoders' attention unless `clipKernel` sets CLIP's apart.
 public struct VisionEncoderView: Layer {
     public let typeName = "DeepseekOCRVisionView"
     public let batch: Symbol
@@ -16,8 +17,8 @@ public struct VisionEncoderView: Layer {
     private let featureWidths: (clip: Int, sam: Int)
 
     public init(
-        batch: Int, imageSize: Int, kernel: AttentionKernel = .sdpa, projectorType: ProjectorType = .linear,
-        sam: SAMConfiguration = .vitB, clip: CLIPConfiguration = .large
+        batch: Int, imageSize: Int, kernel: AttentionKernel = .sdpa, clipKernel: AttentionKernel? = nil,
+        projectorType: ProjectorType = .linear, sam: SAMConfiguration = .vitB, clip: CLIPConfiguration = .large
     ) throws {
         samModel = try ImageEncoderViT(batch: batch, imageSize: imageSize, configuration: sam, kernel: kernel)
         let grid = samModel.grid3.value
@@ -26,19 +27,20 @@ public struct VisionEncoderView: Layer {
                 layer: "DeepSeek-OCR view", what: "feature width",
                 reason: "SAM emits \(sam.net3Channels) channels but CLIP expects \(clip.hiddenSize)")
         }
-        visionModel = try VitModel(batch: batch, patchGrid: grid, configuration: clip, kernel: kernel)
+        visionModel = try VitModel(batch: batch, patchGrid: grid, configuration: clip, kernel: clipKernel ?? kernel)
         projector = try MlpProjector(
             batch: batch, tokens: try ModelMeterError.checkedProduct(grid, grid, "g²"), inputDim: clip.hiddenSize + sam.net3Channels, type: projectorType)
         self.batch = Symbol("B", batch, "images in this view")
         self.imageSize = Symbol("R", imageSize, "image side in pixels")
         self.featureGrid = Symbol("g", grid, "feature grid side")
         featureWidths = (clip.hiddenSize, sam.net3Channels)
-        evaluationKey = "\(typeName)|B=\(batch)|R=\(imageSize)|\(kernel)|\(projectorType)|\(sam)|\(clip)"
+        evaluationKey = "\(typeName)|B=\(batch)|R=\(imageSize)|\(kernel)|\(clipKernel ?? kernel)|\(projectorType)|\(sam)|\(clip)"
     }
 
     public var symbols: [Symbol] { [batch, imageSize, featureGrid] }
 
-    /// Everything the view's costs follow from: its batch, image side, kernel, projector and configurations.
+    /// Everything the view's costs follow from: its batch, image side, SAM and CLIP kernels,
+    /// projector and configurations.
     public let evaluationKey: String?
 
     public var steps: [Step] {

@@ -15,19 +15,19 @@ public struct DeepSeekOCRVision: Layer {
         let mode = workload.mode
         if mode.cropMode {
             var views = [(prefix: "global", view: try VisionEncoderView(
-                batch: workload.batch, imageSize: mode.baseSize, kernel: workload.kernel,
+                batch: workload.batch, imageSize: mode.baseSize, kernel: workload.samKernel, clipKernel: workload.clipKernel,
                 projectorType: workload.projectorType))]
             if workload.hasLocalView, let crops = workload.crops {
                 let (localBatch, overflow) = workload.batch.multipliedReportingOverflow(by: crops.count)
                 if overflow { throw ModelMeterError.overflow(formula: "batch·crops") }
                 views.append((prefix: "local", view: try VisionEncoderView(
-                    batch: localBatch, imageSize: mode.imageSize, kernel: workload.kernel,
+                    batch: localBatch, imageSize: mode.imageSize, kernel: workload.samKernel, clipKernel: workload.clipKernel,
                     projectorType: workload.projectorType)))
             }
             self.views = views
         } else {
             views = [(prefix: "", view: try VisionEncoderView(
-                batch: workload.batch, imageSize: mode.baseSize, kernel: workload.kernel,
+                batch: workload.batch, imageSize: mode.baseSize, kernel: workload.samKernel, clipKernel: workload.clipKernel,
                 projectorType: workload.projectorType))]
         }
     }

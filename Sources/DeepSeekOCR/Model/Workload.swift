@@ -73,6 +73,10 @@ public struct Workload: Sendable {
     /// Pages processed together.
     public let batch: Int
     public let kernel: AttentionKernel
+    /// The kernel of SAM's attention (`kernel` unless set apart, e.g. the math path of CPU autograd).
+    public let samKernel: AttentionKernel
+    /// The kernel of CLIP's attention (`kernel` unless set apart).
+    public let clipKernel: AttentionKernel
     public let projectorType: ProjectorType
     /// The page size the crop grid was derived from (`--page`), when it was.
     public let page: PageSize?
@@ -81,7 +85,8 @@ public struct Workload: Sendable {
 
     public init(
         mode: VisionMode, crops: CropGrid? = nil, batch: Int = 1, kernel: AttentionKernel = .sdpa,
-        projectorType: ProjectorType = .linear, page: PageSize? = nil
+        projectorType: ProjectorType = .linear, page: PageSize? = nil,
+        samKernel: AttentionKernel? = nil, clipKernel: AttentionKernel? = nil
     ) throws {
         guard batch >= 1 else {
             throw ModelMeterError.invalidShape(layer: "workload", what: "batch", reason: "\(batch) is not positive")
@@ -95,6 +100,8 @@ public struct Workload: Sendable {
         self.crops = mode.cropMode ? (crops ?? defaultCrops) : nil
         self.batch = batch
         self.kernel = kernel
+        self.samKernel = samKernel ?? kernel
+        self.clipKernel = clipKernel ?? kernel
         self.projectorType = projectorType
         self.page = page
     }
@@ -109,7 +116,9 @@ public struct Workload: Sendable {
     public var summary: String {
         var text = "\(mode.rawValue) (" + (page.map { "page \($0), " } ?? "") + "base \(mode.baseSize)"
         if let crops, hasLocalView { text += ", \(crops) crops of \(mode.imageSize)" }
-        text += "), batch \(batch), attention \(kernel.rawValue)"
+        text += "), batch \(batch), attention "
+            + (samKernel == clipKernel ? samKernel.rawValue : "SAM \(samKernel.rawValue), CLIP \(clipKernel.rawValue)")
+        if projectorType != .linear { text += ", projector \(projectorType.vendorName)" }
         return text
     }
 

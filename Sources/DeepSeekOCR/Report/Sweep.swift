@@ -134,6 +134,8 @@ public struct Sweep: Sendable {
         let mode: VisionMode?
         let crops: CropGrid?
         let kernel: AttentionKernel
+        let samKernel: AttentionKernel?
+        let clipKernel: AttentionKernel?
         let projector: ProjectorType?
         let configuration: DeepseekV2Configuration?
         let logits: LogitPositions?
@@ -145,6 +147,8 @@ public struct Sweep: Sendable {
             mode = vision ? workload.mode : nil
             crops = vision && workload.hasLocalView ? workload.crops : nil
             kernel = workload.kernel
+            samKernel = vision ? workload.samKernel : nil
+            clipKernel = vision ? workload.clipKernel : nil
             projector = vision ? workload.projectorType : nil
             configuration = vision ? nil : workload.decoder.configuration
             logits = vision ? nil : workload.decoder.logits
@@ -182,7 +186,8 @@ struct StagePolynomial: Sendable {
     ) throws {
         var onePage = try Workload(
             mode: workload.mode, crops: workload.crops, batch: 1, kernel: workload.kernel,
-            projectorType: workload.projectorType, page: workload.page)
+            projectorType: workload.projectorType, page: workload.page,
+            samKernel: workload.samKernel, clipKernel: workload.clipKernel)
         onePage.decoder = workload.decoder
         self.stage = stage
         // Vision views are shared across shapes through the cache; decoder stages vary by variables.
@@ -235,7 +240,8 @@ extension Sweep {
         try modes.map { mode in
             let workload = try Workload(
                 mode: mode, crops: mode.cropMode ? base.crops : nil, batch: base.batch, kernel: base.kernel,
-                projectorType: base.projectorType)
+                projectorType: base.projectorType,
+                samKernel: base.samKernel, clipKernel: base.clipKernel)
             let label = workload.hasLocalView ? "\(mode.rawValue) \(workload.crops?.description ?? "")" : mode.rawValue
             return SweepPoint(label: label, workload: workload)
         }
@@ -245,7 +251,8 @@ extension Sweep {
     public static func cropPoints(_ grids: [CropGrid], base: Workload) throws -> [SweepPoint] {
         try grids.map { grid in
             SweepPoint(label: grid.description, workload: try Workload(
-                mode: .gundam, crops: grid, batch: base.batch, kernel: base.kernel, projectorType: base.projectorType))
+                mode: .gundam, crops: grid, batch: base.batch, kernel: base.kernel, projectorType: base.projectorType,
+                samKernel: base.samKernel, clipKernel: base.clipKernel))
         }
     }
 
@@ -259,7 +266,8 @@ extension Sweep {
             let grid = try PageCropping.grid(
                 for: page, minimumCrops: minimumCrops, maximumCrops: maximumCrops, cropSide: VisionMode.gundam.imageSize)
             return SweepPoint(label: "\(page) (\(grid))", workload: try Workload(
-                mode: .gundam, crops: grid, batch: base.batch, kernel: base.kernel, projectorType: base.projectorType))
+                mode: .gundam, crops: grid, batch: base.batch, kernel: base.kernel, projectorType: base.projectorType,
+                samKernel: base.samKernel, clipKernel: base.clipKernel))
         }
     }
 
@@ -268,7 +276,8 @@ extension Sweep {
         try batches.map { batch in
             SweepPoint(label: "batch \(batch)", workload: try Workload(
                 mode: base.mode, crops: base.mode.cropMode ? base.crops : nil, batch: batch, kernel: base.kernel,
-                projectorType: base.projectorType))
+                projectorType: base.projectorType,
+                samKernel: base.samKernel, clipKernel: base.clipKernel))
         }
     }
 }

@@ -20,8 +20,15 @@ public struct ReferenceRun: Sendable, CustomStringConvertible {
     public let decoderInput: [Int]?
     /// Decoder runs: positions already in the KV cache (0 without a cache).
     public let cachedTokens: Int
+    /// Bytes autograd saved for backward (CPU, fp32): activations plus the module's input when
+    /// an op keeps it (`saved_for_backward_fp32`: `activation_bytes + input_bytes_referenced`;
+    /// parameters excluded); -1 when the run does not say (inference-only runs).
+    public let savedForBackwardBytes: Int
 
     public var description: String { key }
+
+    /// Whether the run measured a vision module (SAM, CLIP, projector), not the decoder.
+    public var isVisionModule: Bool { ["sam.", "clip.", "proj."].contains { module.hasPrefix($0) } }
 
     private static func decoderInput(_ run: [String: Any]) -> [Int]? {
         guard let input = run["input_inference"] as? [String: Any] else { return nil }
@@ -72,7 +79,10 @@ public struct ReferenceRun: Sendable, CustomStringConvertible {
                 forwardFLOPs: fwd["flops_total"] as? Int ?? -1,
                 forwardBySubmodule: bySubmodule,
                 backwardFLOPs: bwd?["flops_total"] as? Int,
-                decoderInput: Self.decoderInput(run), cachedTokens: Self.cachedTokens(run))
+                decoderInput: Self.decoderInput(run), cachedTokens: Self.cachedTokens(run),
+                savedForBackwardBytes: (run["saved_for_backward_fp32"] as? [String: Any]).map {
+                    ($0["activation_bytes"] as? Int ?? 0) + ($0["input_bytes_referenced"] as? Int ?? 0)
+                } ?? -1)
         }
     }
 

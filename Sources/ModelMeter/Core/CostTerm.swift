@@ -45,14 +45,22 @@ public struct CostTerm: Sendable, Hashable {
     public let backwardFLOPs: Formula
     public let forwardTraffic: Traffic
     public let backwardTraffic: Traffic
-    /// Activation elements autograd keeps for this term's backward (training memory).
+    /// Activation elements autograd keeps for this term's backward (training memory), each
+    /// storage counted once: a tensor that an earlier term already keeps (the same storage, or a
+    /// view of it) is counted there, not again here.
     public let savedElements: Formula
+    /// Bytes kept for backward in tensors whose element type does not follow the storage
+    /// precision: int64 gather indices (8 B per element), fp32 log-sum-exp and LayerNorm
+    /// statistics (4 B per element).
+    public let savedFixedWidthBytes: Formula
+    /// The tensors `savedElements` and `savedFixedWidthBytes` count, in words ("input X").
+    public let savedTensors: String
 
     public init(
         name: String, unit: ComputeUnit,
         forwardFLOPs: Formula, backwardFLOPs: Formula,
         forwardTraffic: Traffic, backwardTraffic: Traffic,
-        savedElements: Formula = .zero
+        savedElements: Formula = .zero, savedFixedWidthBytes: Formula = .zero, savedTensors: String = ""
     ) {
         self.name = name
         self.unit = unit
@@ -61,6 +69,16 @@ public struct CostTerm: Sendable, Hashable {
         self.forwardTraffic = forwardTraffic
         self.backwardTraffic = backwardTraffic
         self.savedElements = savedElements
+        self.savedFixedWidthBytes = savedFixedWidthBytes
+        self.savedTensors = savedTensors
+    }
+
+    /// The same term with another save set (what autograd keeps for its backward).
+    public func saving(_ elements: Formula, fixedWidthBytes: Formula = .zero, tensors: String) -> CostTerm {
+        CostTerm(
+            name: name, unit: unit, forwardFLOPs: forwardFLOPs, backwardFLOPs: backwardFLOPs,
+            forwardTraffic: forwardTraffic, backwardTraffic: backwardTraffic,
+            savedElements: elements, savedFixedWidthBytes: fixedWidthBytes, savedTensors: tensors)
     }
 
     /// A pure data-movement term (pad, copy, concat): no FLOPs; backward moves the gradient back.

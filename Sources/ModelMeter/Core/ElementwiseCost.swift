@@ -70,12 +70,26 @@ public enum ElementwiseOp: String, CaseIterable, Sendable {
     /// How many same-sized activation tensors the forward kernel reads.
     public var forwardInputs: Int { self == .add || self == .multiply ? 2 : 1 }
 
-    /// How many same-sized tensors autograd saves for backward (adds save nothing).
+    /// How many same-sized tensors autograd saves for backward, by derivatives.yaml: adds
+    /// nothing; softmax its output; LayerNorm and GELU their input; `x·σ(1.702·x)` the input x
+    /// and σ (its `sigmoid` keeps σ and its `mul` keeps x and σ: one storage each);
+    /// interpolation nothing (its backward needs only the sizes); `a·b` both operands.
     public var savedTensors: Int {
         switch self {
-        case .add: return 0
-        case .multiply: return 2
+        case .add, .linearResize, .bicubicResize: return 0
+        case .quickGELU, .multiply: return 2
         default: return 1
+        }
+    }
+
+    /// What `savedTensors` are, for the memory tables ("" when nothing is kept).
+    public var savedTensorNames: String {
+        switch self {
+        case .softmax: return "output P"
+        case .layerNorm, .gelu: return "input x"
+        case .quickGELU: return "input x and σ(1.702·x)"
+        case .multiply: return "both operands"
+        default: return savedTensors == 0 ? "" : savedTensors == 1 ? "input x" : "\(savedTensors) same-sized tensors"
         }
     }
 
@@ -119,7 +133,24 @@ extension CostTerm {
             forwardFLOPs: op.forwardFLOPsPerElement * elements,
             backwardFLOPs: op.backwardFLOPsPerElement * elements,
             forwardTraffic: forwardTraffic, backwardTraffic: backwardTraffic,
-            savedElements: op.savedTensors * elements)
+            savedElements: op.savedTensors * elements, savedTensors: op.savedTensorNames)
+    }
+
+    /// Interpolation of a stored parameter table (`tableElements` values, e.g. a position
+    /// table) to `elements` outputs.
+    ///
+    /// Forward: `op.forwardFLOPsPerElement` per output; traffic as `elementwise` prices it.
+    /// Backward: `op.backwardFLOPsPerElement` per element of the gradient it produces, the
+    /// table's; reads the incoming gradient and writes the table gradient. Autograd keeps no
+    /// tensor for it (`upsample_*_backward` needs only the sizes).
+    public static func resize(_ name: String, _ op: ElementwiseOp, elements: Formula, tableElements: Formula) -> CostTerm {
+        CostTerm(
+            name: name, unit: .cudaCore,
+            forwardFLOPs: op.forwardFLOPsPerElement * elements,
+            backwardFLOPs: op.backwardFLOPsPerElement * tableElements,
+            forwardTraffic: Traffic(
+                activationReads: op.forwardInputs * elements, weightReads: tableElements, writes: elements),
+            backwardTraffic: Traffic(activationReads: elements, writes: tableElements))
     }
 }
 

@@ -28,7 +28,8 @@ public struct MemoryCost: Sendable, Hashable, Codable {
     public var activationBytes: Int
     /// Key/value cache kept after the call: `Σ kvCacheElements × bytes` (0 for encoders).
     public var kvCacheBytes: Int
-    /// Training: activations autograd saves for backward.
+    /// Training: activations autograd saves for backward, each storage once:
+    /// `Σ savedElements × e + Σ savedFixedWidthBytes`.
     public var trainingActivationBytes: Int
     /// Training: one gradient per trainable parameter.
     public var gradientBytes: Int
@@ -248,6 +249,7 @@ extension Layer {
                 try sum(&fwdIO, try arithmetic.value(of: term.forwardTraffic.total), times: bytes, "forward I/O")
                 try sum(&bwdIO, try arithmetic.value(of: term.backwardTraffic.total), times: bytes, "backward I/O")
                 try sum(&saved, try arithmetic.value(of: term.savedElements), times: bytes, "saved activations")
+                try sum(&saved, try arithmetic.value(of: term.savedFixedWidthBytes), "saved activations")
                 let workingSet = try arithmetic.add(
                     arithmetic.zero, try arithmetic.value(of: term.forwardTraffic.workingSet), times: bytes, "working set", of: term.name)
                 peak = arithmetic.larger(peak, arithmetic.peak(workingSet))

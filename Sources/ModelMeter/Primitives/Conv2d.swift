@@ -4,6 +4,7 @@
 /// conv      (tensor core)  forward 2·B·Cout·Ho·Wo·Cin·k²   backward dW (+ dX when the input needs a gradient), each = forward
 /// bias add  (CUDA core)    forward B·Cout·Ho·Wo            (fused in the conv epilogue)
 /// ```
+/// Saved for backward (`convolution`): the input X, even when X needs no gradient (dW needs it).
 /// A convolution that is constructed but never called (`executed: false`, like CLIP's
 /// `patch_embedding` in DeepSeek-OCR) has parameters but no terms.
 public struct Conv2d: Layer {
@@ -93,7 +94,7 @@ public struct Conv2d: Layer {
             backwardTraffic: Traffic(
                 activationReads: input + outputPixels + inputGradient.activationReads,
                 weightReads: inputGradient.weightReads, writes: weights + inputGradient.writes),
-            savedElements: input)]
+            savedElements: input, savedTensors: "input X")]
         if hasBias {
             terms.append(CostTerm(
                 name: named(String(termName.split(separator: " ").first ?? Substring(termName)), "bias add"),

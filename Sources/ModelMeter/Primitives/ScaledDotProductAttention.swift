@@ -29,6 +29,14 @@ public enum AttentionKernel: String, CaseIterable, Sendable, Codable {
 /// Tensor-core forward total `4·B·h·S·Sk·d` equals FlopCounterMode's count (a causal mask is
 /// added to the full square, not skipped); backward totals are 2.5× (fused) and 2× (math path),
 /// as FlopCounterMode counts those kernels.
+///
+/// Saved for backward, by derivatives.yaml, each storage once:
+/// ```
+/// sdpa   Q, K, V (B·h·(S + 2·Sk)·d; for the encoders views of one packed projection), O
+///        (B·h·S·d), the mask (B·h·S·Sk) and the log-sum-exp (B·h·S, fp32)
+/// eager  Q·√s and K·√s (the math path scales copies: B·h·(S + Sk)·d), P (B·h·S·Sk, kept by
+///        softmax, shared with P·V) and V's storage (`valueStorageElements`); the mask add is in place
+/// ```
 public struct ScaledDotProductAttention: Sendable {
     public let batch: Formula
     public let heads: Formula
@@ -41,6 +49,10 @@ public struct ScaledDotProductAttention: Sendable {
     /// A causal `[B, 1, S, Sk]` mask added on the eager path (fused kernels take `is_causal`).
     public let causalMask: Bool
     public let kernel: AttentionKernel
+    /// Eager path: elements of the storage the P·V `bmm` keeps for V: the whole packed Q, K, V
+    /// projection when V is a view `bmm` can take as it is; nil when V is (or is copied to) a
+    /// tensor of its own (`B·h·Sk·d`).
+    public var valueStorageElements: Formula?
 
     public init(
         batch: Formula, heads: Formula, tokens: Formula, keyTokens: Formula? = nil, headDim: Formula,
@@ -75,7 +87,9 @@ public struct ScaledDotProductAttention: Sendable {
                 name: "SDPA scores QKᵀ", unit: .tensorCore, forwardFLOPs: matmul, backwardFLOPs: 3 * matmul,
                 forwardTraffic: Traffic(activationReads: inputs + mask, writes: vectors),
                 backwardTraffic: Traffic(activationReads: inputs + 2 * vectors + mask, writes: inputs + mask),
-                savedElements: inputs + vectors + mask)
+                savedElements: (keyTokens == tokens ? 4 * vectors : inputs + vectors) + mask,
+                savedFixedWidthBytes: 4 * batch * heads * tokens,
+                savedTensors: "Q, K, V, output O" + (hasMask ? ", mask" : "") + "; log-sum-exp (fp32)")
             outputTerm = CostTerm(
                 name: "SDPA P·V", unit: .tensorCore, forwardFLOPs: matmul, backwardFLOPs: 2 * matmul,
                 forwardTraffic: .none, backwardTraffic: .none)
@@ -85,12 +99,16 @@ public struct ScaledDotProductAttention: Sendable {
                 name: "SDPA scores QKᵀ", unit: .tensorCore, forwardFLOPs: matmul, backwardFLOPs: 2 * matmul,
                 forwardTraffic: Traffic(activationReads: vectors + keyVectors, writes: scores),
                 backwardTraffic: Traffic(activationReads: scores + vectors + keyVectors, writes: vectors + keyVectors),
-                savedElements: vectors + keyVectors)
+                savedElements: keyTokens == tokens ? 2 * vectors : vectors + keyVectors,
+                savedTensors: "Q·√s and K·√s (scaled copies)")
             outputTerm = CostTerm(
                 name: "SDPA P·V", unit: .tensorCore, forwardFLOPs: matmul, backwardFLOPs: 2 * matmul,
                 forwardTraffic: Traffic(activationReads: scores + keyVectors, writes: vectors),
                 backwardTraffic: Traffic(activationReads: vectors + scores + keyVectors, writes: scores + keyVectors),
-                savedElements: scores + keyVectors)
+                savedElements: valueStorageElements ?? keyVectors,
+                savedTensors: valueStorageElements == nil
+                    ? "V (P is softmax's output, counted there)"
+                    : "V's storage, the packed Q, K, V (P is softmax's output, counted there)")
         }
         var terms = [scoresTerm]
         if hasMask {
@@ -100,7 +118,9 @@ public struct ScaledDotProductAttention: Sendable {
             // take `is_causal` and build it on chip.
             terms.append(.broadcastAdd("SDPA causal mask add", elements: scores, addendElements: batch * square))
         }
-        terms.append(.elementwise("SDPA softmax", .softmax, elements: scores, fused: fused))
+        let softmax = CostTerm.elementwise("SDPA softmax", .softmax, elements: scores, fused: fused)
+        // Inside a fused kernel P never exists outside it: the kernel's save set (log-sum-exp) covers it.
+        terms.append(fused ? softmax.saving(.zero, tensors: "") : softmax)
         terms.append(outputTerm)
         return terms
     }
