@@ -128,7 +128,11 @@ struct SiteTests {
         // One stage row per top-level module of each view: 3 modules × 2 views in Gundam mode.
         let stageRows = page.split(separator: "\n").filter { $0.hasPrefix("| global view: ") || $0.hasPrefix("| local crops: ") }
         #expect(stageRows.count == 6)
-        #expect(page.contains("| forward time lower bound, whole stack | **\(SIUnits.seconds(try report.roofline(report.totals.forward).timeLowerBoundSeconds))**"))
+        // Then one row per decoder stage: the prefill and one decode step.
+        #expect(page.split(separator: "\n").filter { $0.hasPrefix("| decoder prefill of ") || $0.hasPrefix("| decoder one decode step ") }.count == 2)
+        #expect(page.contains("| forward time lower bound, all stages as one pass | **\(SIUnits.seconds(try report.roofline(report.totals.forward).timeLowerBoundSeconds))**"))
+        // KV cache after the decode step: 693 image + 10 prompt positions + 1 new, 61,440 B each in bf16.
+        #expect(page.contains("| KV cache after the decode step | \(SIUnits.bytes(704 * 61_440)) |"))
     }
 
     @Test("every #fragment of an HTML link names an id on its target page")
