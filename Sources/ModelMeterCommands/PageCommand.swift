@@ -63,7 +63,7 @@ struct PageCommand: TextCommand {
             try ModelMeterError.requirePositive(benchmarkPoints, "--benchmark-points", in: "page")
             let run = try PageBenchmark.run(points: benchmarkPoints)
             return String(
-                format: "page benchmark: %d page points (page size x output tokens x batch x GPU) in %.3f s on one core (%.2f us per point; checksum %.6e)\n",
+                format: "page benchmark: %ld page points (page size x output tokens x batch x GPU) in %.3f s on one core (%.2f us per point; checksum %.6e)\n",
                 run.points, run.seconds, run.seconds * 1e6 / Double(run.points), run.checksum)
         }
         let format = try checkedFormat(format, accepted: ["text", "json", "csv"])
@@ -127,14 +127,14 @@ struct PageCommand: TextCommand {
         var lines = ["serving on \(analysis.gpu.name): at most \(analysis.largestBatch) pages fit in \(Int(analysis.gpu.memoryGB)) GB"]
         for r in analysis.curve {
             lines.append(String(
-                format: "  B = %d: latency %@, %.0f pages/day, %.0f output tokens/s, peak memory %@",
+                format: "  B = %ld: latency %@, %.0f pages/day, %.0f output tokens/s, peak memory %@",
                 r.page.batch, SIUnits.seconds(r.batchSeconds), r.pagesPerDay, r.outputTokensPerSecond, SIUnits.bytes(r.peakMemoryBytes)))
         }
         if let b = analysis.decodeComputeBoundBatch {
             lines.append("decode's first step leaves the memory roof at B = \(b)")
         } else {
             lines.append(String(
-                format: "decode stays memory-bound at every batch up to %d: intensity %.1f FLOP/B < ridge %.1f FLOP/B",
+                format: "decode stays memory-bound at every batch up to %ld: intensity %.1f FLOP/B < ridge %.1f FLOP/B",
                 ServingAnalysis.largestBatchSearched, analysis.decodeIntensityAtLargestSearched, analysis.ridgePoint))
         }
         return lines.joined(separator: "\n") + "\n"
