@@ -230,7 +230,7 @@ struct StackedBarChart {
     static let colors = ["#1b9e77", "#d95f02", "#7570b3"]
 
     func svg() -> String {
-        let (width, height, left, right, top, bottom) = (820.0, 440.0, 80.0, 150.0, 48.0, 80.0)
+        let (width, height, left, right, top, bottom) = (820.0, 400.0, 80.0, 150.0, 48.0, 40.0)
         let plotWidth = width - left - right, plotHeight = height - top - bottom
         let maximum = max(values.map { $0.reduce(0, +) }.max() ?? 0, 1e-12)
         let scale = ChartScale(maximum: maximum)
@@ -240,7 +240,7 @@ struct StackedBarChart {
         for tick in scale.ticks {
             let y = top + plotHeight * (1 - tick / scale.top)
             out += String(format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>\n", left, y, left + plotWidth, y)
-            out += String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%@</text>\n", left - 6, y + 4, svgEscape(SIUnits.seconds(tick)))
+            out += String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%@</text>\n", left - 6, y + 4, svgEscape(tick == 0 ? "0" : SIUnits.seconds(tick)))
         }
         let slot = plotWidth / Double(max(labels.count, 1))
         for (index, label) in labels.enumerated() {

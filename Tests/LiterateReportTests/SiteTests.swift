@@ -5,7 +5,7 @@ import LiterateReport
 
 @Suite("Knowledge-base site")
 struct SiteTests {
-    static let pages = ["index", "summary", "verification", "conventions"] + SiteGenerator.layerDocs.map { "op-\($0.vendorClass)" }
+    static let pages = ["index", "summary", "page-cost", "verification", "conventions"] + SiteGenerator.layerDocs.map { "op-\($0.vendorClass)" }
 
     @Test("every page exists as Markdown and HTML, plus the chart and report.json")
     func pagesExist() throws {
@@ -17,8 +17,10 @@ struct SiteTests {
         }
         #expect(files["kb/roofline.svg"] != nil)
         #expect(files["report.json"] != nil)
-        // (4 + 13 vision + 9 decoder pages) × 2 formats + (roofline + 2 sweeps × 4 charts) × 2 formats + report.json
-        #expect(files.count == 26 * 2 + 9 * 2 + 1)
+        // (5 + 13 vision + 9 decoder pages) × 2 formats + (roofline + 2 sweeps × 4 charts + 2 page-cost charts) × 2 formats + report.json
+        #expect(files.count == 27 * 2 + 11 * 2 + 1)
+        #expect(files["html/page-cost-stages.svg"] != nil)
+        #expect(files["kb/page-cost-serving.svg"] != nil)
         for quantity in ["flops", "io-bytes", "activation-memory", "time-lower-bound"] {
             #expect(files["kb/sweep-resolution-\(quantity).svg"] != nil)
             #expect(files["html/sweep-crops-\(quantity).svg"] != nil)
