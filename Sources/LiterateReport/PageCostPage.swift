@@ -173,6 +173,9 @@ struct PageCostPageBuilder {
             "decodeBound": r.stage(.decode).boundBy.rawValue,
             "perPage": Format.seconds(r.secondsPerPage),
             "pagesPerDay": Format.count(Int(r.pagesPerDay)),
+            "pagesPerDayFormula": Format.code(String(
+                format: "86400·%ld / (%.4g + %.4g + %.4g)", r.page.batch, r.stage(.vision).seconds, r.stage(.prefill).seconds,
+                r.stage(.decode).seconds)),
             "tokensPerSecond": Format.count(Int(r.outputTokensPerSecond)),
         ]
     }
@@ -181,9 +184,10 @@ struct PageCostPageBuilder {
     /// for comparison, the H200), N output tokens per page.
     private func claimRows(page: PageWorkload, evaluator: PageCostEvaluator) throws -> [[String: Any]] {
         var rows: [[String: Any]] = []
+        let a4 = try page.withBatch(1).withMode(.gundam).withPage(try PageSize(parsing: Self.a4))
+        let pages = try [VisionMode.small, .base, .gundam].map { try page.withBatch(1).withMode($0) } + [a4]
         for gpu in [Self.claimsGPU, GPUCatalog.h200] {
-            for mode in [VisionMode.small, .base, .gundam] {
-                let single = try page.withBatch(1).withMode(mode)
+            for single in pages {
                 let batch = try ServingAnalysis.largestBatch(page: single, gpu: gpu, evaluator: evaluator)
                 guard batch > 0 else { continue }
                 let r = try evaluator.result(try single.withBatch(batch), gpu: gpu)

@@ -14,7 +14,7 @@ struct FailureTests {
         let report = try TestProject.standardReport()
         try SiteGenerator(root: project).generate(report: report, output: output)
         let before = try TestProject.snapshot(output)
-        #expect(before.count == 26 * 2 + 9 * 2 + 1) // 26 pages in md + html, 9 charts in both, report.json
+        #expect(before.count == 27 * 2 + 11 * 2 + 1) // 27 pages in md + html, 11 charts in both, report.json
         try damage(project)
         var message = ""
         do {
