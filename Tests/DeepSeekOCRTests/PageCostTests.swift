@@ -47,6 +47,26 @@ struct PageCostTests {
         }
     }
 
+    @Test("eager attention: the causal mask is read per key, and the closed form still equals the steps summed (N = 3)")
+    func eagerDecode() throws {
+        var workload = try Workload(mode: .base, kernel: .eager)
+        workload.decoder.promptTextTokens = 10
+        let page = try PageWorkload(workload: workload, outputTokens: 3)
+        // Base: 16·17 + 1 = 273 image positions + 10 = 283.
+        #expect(page.promptTokens == 283)
+        let cost = try PageCostEvaluator(for: page).cost(page)
+        let steps = try [283, 284, 285].map {
+            try DeepseekV2ForCausalLM(shape: .decode(batch: 1, context: $0), kernel: .eager, logits: .last).metrics().forward
+        }
+        #expect(cost.decode.ioBytes == steps.reduce(0) { $0 + $1.ioBytes })
+        #expect(cost.decode.cudaCoreFLOPs == steps.reduce(0) { $0 + $1.cudaCoreFLOPs })
+        // Each layer adds a [B, 1, 1, L + 1] mask: one more key is 12 layers · 1 element · 2 B = 24 B.
+        #expect(cost.decodeStep.weightReadsSlope.denseBytes == 24)
+        // The fused kernel builds the mask on chip: nothing grows.
+        let fused = try PageCostEvaluator().decodeStep(batch: 1)
+        #expect(fused.weightReadsSlope == WeightReads())
+    }
+
     @Test("the closed form equals N·(first step + last step)/2 on the longest page (7,279 steps, cache full at 8,192)")
     func decodeIntegralLong() throws {
         // P + N = 913 + 7279 = 8192: the longest page the model allows.
@@ -90,16 +110,16 @@ struct PageCostTests {
         let perSequence = 1280 + 3072
         let evaluator = PageCostEvaluator()
         for batch in [1, 2, 4, 8] {
-            #expect(try evaluator.decodeStep(batch: batch).weightReads.denseBytes == 2 * (shared + batch * perSequence))
+            #expect(try evaluator.decodeStep(batch: batch).weightReads(at: 913).denseBytes == 2 * (shared + batch * perSequence))
         }
-        let one = try evaluator.decodeStep(batch: 1).weightReads.denseBytes
-        let two = try evaluator.decodeStep(batch: 2).weightReads.denseBytes
+        let one = try evaluator.decodeStep(batch: 1).weightReads(at: 913).denseBytes
+        let two = try evaluator.decodeStep(batch: 2).weightReads(at: 913).denseBytes
         // Per page: shared/B + per sequence; from B = 1 to 2 the shared part halves.
         #expect(one - 2 * perSequence == 2 * (two / 2 - 2 * perSequence))
         // Routed experts: B = 1 touches k = 6 experts per MoE layer; B = 2 touches
         // 64·(1 − (58/64)²) = 11.44 → 11 (expected under uniform routing), each 3·1280·896.
-        #expect(try evaluator.decodeStep(batch: 1).weightReads.routedExpertBytes == 2 * 11 * 6 * 3 * 1280 * 896)
-        #expect(try evaluator.decodeStep(batch: 2).weightReads.routedExpertBytes == 2 * 11 * 11 * 3 * 1280 * 896)
+        #expect(try evaluator.decodeStep(batch: 1).weightReads(at: 913).routedExpertBytes == 2 * 11 * 6 * 3 * 1280 * 896)
+        #expect(try evaluator.decodeStep(batch: 2).weightReads(at: 913).routedExpertBytes == 2 * 11 * 11 * 3 * 1280 * 896)
     }
 
     @Test("KV cache at the end: B·(P + N)·61,440 B in bf16, twice that in fp32")
@@ -109,6 +129,9 @@ struct PageCostTests {
             let cost = try PageCostEvaluator(for: page).cost(page)
             #expect(cost.kvCacheBytes == batch * (913 + tokens) * 61_440)
             #expect(cost.promptKVCacheBytes == batch * 913 * 61_440)
+            // Step i reads K and V of the 913 + i cached positions: 61,440 B each, summed over the steps.
+            let cachedPositions = (0..<tokens).reduce(0) { $0 + 913 + $1 }
+            #expect(cost.decodeCacheReadBytes == batch * 61_440 * cachedPositions)
         }
         let fp32 = try Self.a4(precision: .fp32)
         #expect(try PageCostEvaluator(for: fp32).cost(fp32).kvCacheBytes == 1913 * 122_880)

@@ -173,8 +173,10 @@ public struct DecodeStepCost: Sendable, Hashable {
     public let batch: Int
     /// `c(L) = c(0) + Δ·L` for the whole step (`DeepseekV2ForCausalLM`, `S` = 1).
     public let cost: AffinePassCost
-    /// Weights read per step; they do not depend on `L` (checked).
-    public let weightReads: WeightReads
+    /// Weight-class reads of the step at `L` = 0 (extrapolated) and their growth per cached
+    /// position: 0 except for tables read per key, such as eager attention's causal mask.
+    public let weightReadsIntercept: WeightReads
+    public let weightReadsSlope: WeightReads
     /// Decoder parameters × bytes per element.
     public let weightBytes: Int
 
@@ -189,13 +191,22 @@ public struct DecodeStepCost: Sendable, Hashable {
         cost = AffinePassCost(intercept: AffinePassCost.difference(one.forward, slope), slope: slope)
         let far = configuration.maxPositions - 1
         let farStep = try CallCost(try step(far), precision: precision)
-        guard try cost.at(far) == farStep.forward, farStep.weightReads == one.weightReads else {
+        func affine(_ w: WeightReads, _ cached: Int) -> WeightReads {
+            WeightReads(
+                denseBytes: w.denseBytes + (two.weightReads.denseBytes - one.weightReads.denseBytes) * cached,
+                routedExpertBytes: w.routedExpertBytes + (two.weightReads.routedExpertBytes - one.weightReads.routedExpertBytes) * cached)
+        }
+        let readsIntercept = affine(one.weightReads, -1)
+        guard try cost.at(far) == farStep.forward, affine(readsIntercept, far) == farStep.weightReads else {
             throw ModelMeterError.invalidShape(
                 layer: "page", what: "decode step",
                 reason: "its cost is not affine in the cached length L (checked at L = 1, 2, \(far)); the closed-form sum does not apply")
         }
         self.batch = batch
-        weightReads = one.weightReads
+        weightReadsIntercept = readsIntercept
+        weightReadsSlope = WeightReads(
+            denseBytes: two.weightReads.denseBytes - one.weightReads.denseBytes,
+            routedExpertBytes: two.weightReads.routedExpertBytes - one.weightReads.routedExpertBytes)
         weightBytes = one.weightBytes
     }
 }
@@ -225,6 +236,15 @@ struct BatchAffineCall {
     static func fit(_ build: (Int) throws -> CallCost) throws -> BatchAffineCall? {
         let form = BatchAffineCall(one: try build(1), two: try build(2))
         return try build(4) == form.at(4) ? form : nil
+    }
+}
+
+extension DecodeStepCost {
+    /// Weight-class reads of one step at `L` cached positions: `w(0) + w_Δ·L`.
+    public func weightReads(at cached: Int) -> WeightReads {
+        WeightReads(
+            denseBytes: weightReadsIntercept.denseBytes + weightReadsSlope.denseBytes * cached,
+            routedExpertBytes: weightReadsIntercept.routedExpertBytes + weightReadsSlope.routedExpertBytes * cached)
     }
 }
 
@@ -375,7 +395,8 @@ public struct PageCost: Sendable {
     public let decode: PassCost
     /// The first decode step's cost `c(P)`.
     public let firstStep: PassCost
-    /// Bytes that grow with the cache over all decode steps (the K/V reads): `Δ_bytes·Σ L`.
+    /// Bytes that grow with the cache over all decode steps (the K/V reads, and eager's scores):
+    /// `(Δ_bytes − Δ_weight reads)·Σ L`, `Σ L = N·P + N(N−1)/2`.
     public let decodeCacheReadBytes: Int
     /// K/V bytes per cached position of one sequence: `2·layers·kv_heads·head_dim·bytes` (61,440 in bf16).
     public let kvBytesPerToken: Int
@@ -403,7 +424,9 @@ public struct PageCost: Sendable {
         // Σ L over the steps: N·P + N(N−1)/2.
         let cachedPositions = try ModelMeterError.checkedSum(
             try ModelMeterError.checkedProduct(n, start, "Σ L"), AffinePassCost.triangle(n), "Σ L")
-        decodeCacheReadBytes = try ModelMeterError.checkedProduct(decodeStep.cost.slope.ioBytes, cachedPositions, "cache reads")
+        // Weight-class reads that grow with L (eager's mask) are counted with the weights, not here.
+        decodeCacheReadBytes = try ModelMeterError.checkedProduct(
+            decodeStep.cost.slope.ioBytes - decodeStep.weightReadsSlope.totalBytes, cachedPositions, "cache reads")
         let batch = page.batch
         kvCacheBytes = try ModelMeterError.checkedProduct(
             try ModelMeterError.checkedProduct(batch, page.finalPositions, "KV cache"), kvBytesPerToken, "KV cache")
@@ -412,11 +435,16 @@ public struct PageCost: Sendable {
         weightBytes = try ModelMeterError.checkedSum(vision.weightBytes, decodeStep.weightBytes, "weights")
     }
 
-    /// Weight reads over all decode steps: `N × (weights read per step)`.
+    /// Weight reads of the first decode step, `w(P)`.
+    public var firstStepWeightReads: WeightReads { decodeStep.weightReads(at: page.promptTokens) }
+
+    /// Weight reads over all decode steps: `N·w(P) + w_Δ·N(N−1)/2` (`w_Δ` = 0 unless a table is read per key).
     public var decodeWeightReads: WeightReads {
-        WeightReads(
-            denseBytes: decodeStep.weightReads.denseBytes * page.outputTokens,
-            routedExpertBytes: decodeStep.weightReads.routedExpertBytes * page.outputTokens)
+        let first = firstStepWeightReads, slope = decodeStep.weightReadsSlope
+        let n = page.outputTokens, triangle = AffinePassCost.triangle(n)
+        return WeightReads(
+            denseBytes: first.denseBytes * n + slope.denseBytes * triangle,
+            routedExpertBytes: first.routedExpertBytes * n + slope.routedExpertBytes * triangle)
     }
 
     /// Memory in use during each stage (the stages run one after another):
