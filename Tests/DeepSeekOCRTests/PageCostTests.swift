@@ -208,6 +208,8 @@ struct PageCostTests {
         #expect(try evaluator.result(try page.withBatch(largest), gpu: gpu).fitsInMemory)
         let over = try evaluator.result(try page.withBatch(largest + 1), gpu: gpu)
         #expect(!over.fitsInMemory)
+        // The search's shortcut gives the same peak as the full cost.
+        #expect(try evaluator.peakMemoryBytes(try page.withBatch(largest + 1)) == over.peakMemoryBytes)
         #expect(throws: ModelMeterError.self) { try PageReport.requireFits(over) }
         // Peak memory is at least the weights (2·(2,934,734,080 decoder parameters)) plus the cache at the end.
         #expect(over.peakMemoryBytes >= 2 * 2_934_734_080 + (largest + 1) * 1913 * 61_440)

@@ -379,6 +379,25 @@ public final class PageCostEvaluator {
             decodeActivationBytes: decodeActivation, kvBytesPerToken: configuration.kvCacheElementsPerToken * precision.bytesPerElement)
     }
 
+    /// Peak memory of a page job (as ``PageCost/peakMemoryBytes``) without pricing its decode
+    /// steps: what the search for the largest batch needs.
+    public func peakMemoryBytes(_ page: PageWorkload) throws -> Int {
+        let w = page.workload
+        let batch = w.batch
+        let visionCall = try visionCost(mode: w.mode, crops: w.hasLocalView ? w.crops : nil, batch: batch)
+        let prefillCall = try prefillCost(batch: batch, tokens: page.promptTokens)
+        let perToken = configuration.kvCacheElementsPerToken * precision.bytesPerElement
+        func cache(_ positions: Int) throws -> Int {
+            try ModelMeterError.checkedProduct(try ModelMeterError.checkedProduct(batch, positions, "KV cache"), perToken, "KV cache")
+        }
+        let memory = PageCost.stageMemory(
+            weights: visionCall.weightBytes + (try decodeStep(batch: 1).weightBytes), visionActivations: visionCall.activationBytes,
+            prefillActivations: prefillCall.activationBytes,
+            decodeActivations: try firstStepActivationBytes(batch: batch, prompt: page.promptTokens),
+            promptCache: try cache(page.promptTokens), finalCache: try cache(page.finalPositions))
+        return memory.values.max() ?? 0
+    }
+
     /// The page's cost placed on `gpu`.
     public func result(_ page: PageWorkload, gpu: GPUSpec) throws -> PageResult {
         try PageResult(cost: try cost(page), gpu: gpu)
@@ -450,10 +469,19 @@ public struct PageCost: Sendable {
     /// Memory in use during each stage (the stages run one after another):
     /// vision `W + A_vision`, prefill `W + A_prefill + KV(P)`, decode `W + A_step + KV(P + N)`.
     public var stageMemoryBytes: [ModelStage: Int] {
+        Self.stageMemory(
+            weights: weightBytes, visionActivations: vision.activationBytes, prefillActivations: prefill.activationBytes,
+            decodeActivations: decodeActivationBytes, promptCache: promptKVCacheBytes, finalCache: kvCacheBytes)
+    }
+
+    /// vision `W + A_vision`, prefill `W + A_prefill + KV(P)`, decode `W + A_step + KV(P + N)`.
+    static func stageMemory(
+        weights: Int, visionActivations: Int, prefillActivations: Int, decodeActivations: Int, promptCache: Int, finalCache: Int
+    ) -> [ModelStage: Int] {
         [
-            .vision: weightBytes + vision.activationBytes,
-            .prefill: weightBytes + prefill.activationBytes + promptKVCacheBytes,
-            .decode: weightBytes + decodeActivationBytes + kvCacheBytes,
+            .vision: weights + visionActivations,
+            .prefill: weights + prefillActivations + promptCache,
+            .decode: weights + decodeActivations + finalCache,
         ]
     }
 

@@ -94,7 +94,7 @@ public struct ServingAnalysis: Sendable {
     /// Largest `B` with peak memory ≤ capacity: doubling, then bisection (peak memory grows with `B`).
     public static func largestBatch(page: PageWorkload, gpu: GPUSpec, evaluator: PageCostEvaluator) throws -> Int {
         func fits(_ batch: Int) throws -> Bool {
-            Double(try evaluator.cost(try page.withBatch(batch)).peakMemoryBytes) <= gpu.memoryGB * 1e9
+            Double(try evaluator.peakMemoryBytes(try page.withBatch(batch))) <= gpu.memoryGB * 1e9
         }
         guard try fits(1) else { return 0 }
         var low = 1, high = 2
