@@ -6,7 +6,7 @@ CONFIG ?= release
 BIN = .build/$(CONFIG)/modelmeter
 OUTPUT ?= output
 
-.PHONY: report test deps build bench check-output clean
+.PHONY: report test deps build bench check-output browser-check clean
 
 ## Regenerate the knowledge base in $(OUTPUT)/ (default workload: gundam, 2x2 crops, RTX 5090, bf16).
 report: build
@@ -26,6 +26,11 @@ build: deps
 ## Regeneration benchmark: modelmeter vs the cmark command-line tool on the same Markdown.
 bench: build
 	./scripts/benchmark.sh $(BIN)
+
+## Render every page in headless Chromium at 1400 px and 390 px; fail on a table wider than
+## its container at 1400 px or a broken #anchor (needs Debian's chromium; .ci/run installs it).
+browser-check: build
+	./scripts/browser-check.sh
 
 ## Fail when regenerating output/ changes any committed byte.
 check-output: report

@@ -39,17 +39,20 @@ public enum CommonMark {
 
     /// The anchor id for a heading text: lower-cased, whitespace as `-`, punctuation dropped.
     ///
-    /// Letters, digits, `-` and `_` are kept, so `"Cost model (FLOPs)"` becomes
-    /// `"cost-model-flops"`. Text with nothing left gives `"section"`.
+    /// Letters, digits and `_` are kept and each run of spaces and dashes becomes one `-`, so
+    /// `"Cost model (FLOPs)"` becomes `"cost-model-flops"` and `"local crops · B = 36"` becomes
+    /// `"local-crops-b-36"`. Text with nothing left gives `"section"`.
     public static func slug(for text: String) -> String {
         var slug = ""
         for character in text.trimmingWhitespace().lowercased() {
-            if character.isLetter || character.isNumber || character == "-" || character == "_" {
+            if character.isLetter || character.isNumber || character == "_" {
                 slug.append(character)
-            } else if character.isWhitespace {
+            } else if (character.isWhitespace || character == "-"), !slug.isEmpty, slug.last != "-" {
+                // Runs of spaces, dashes and dropped punctuation (`a · b = 1`) give one dash.
                 slug.append("-")
             }
         }
+        while slug.hasSuffix("-") { slug.removeLast() }
         return slug.isEmpty ? "section" : slug
     }
 

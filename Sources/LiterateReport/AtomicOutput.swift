@@ -26,7 +26,7 @@ enum AtomicOutput {
             for file in files {
                 let url = staging.appendingPathComponent(file.path)
                 try manager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                guard manager.createFile(atPath: url.path, contents: file.data) else {
+                guard PlainWrite.save(file.data, to: url.path) else {
                     throw SiteError(file: displayName, "cannot write \(file.path)")
                 }
             }

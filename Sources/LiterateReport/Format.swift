@@ -11,6 +11,11 @@ enum Format {
     static func percent(_ part: Int, of whole: Int) -> String {
         whole == 0 ? "0.0 %" : String(format: "%.1f %%", 100 * Double(part) / Double(whole))
     }
+    /// Memory bandwidth: `1,792 GB/s` (one decimal when not whole).
+    static func bandwidth(_ gigabytesPerSecond: Double) -> String {
+        gigabytesPerSecond == gigabytesPerSecond.rounded()
+            ? "\(SIUnits.grouped(Int(gigabytesPerSecond))) GB/s" : String(format: "%.1f GB/s", gigabytesPerSecond)
+    }
     /// A formula as a Markdown code span.
     static func code(_ text: String) -> String { "`\(text)`" }
 }

@@ -1,3 +1,4 @@
+import CommonMark
 import ModelMeter
 import DeepSeekOCR
 
@@ -8,20 +9,31 @@ struct LayerOccurrence {
         let layer: any Layer
         let metrics: LayerMetrics
         let paths: [String]
+        /// A name a reader can tell apart from the type's other configurations:
+        /// `local crops · windowed block · B = 36, S = 196`.
+        let name: String
+        /// The heading id of the configuration's section on its layer page.
+        var anchor: String { CommonMark.slug(for: name) }
     }
 
     let doc: LayerDoc
     /// Distinct configurations, the one with the most forward FLOPs first.
     let configurations: [Configuration]
 
-    /// Groups the report's instances of `doc.vendorClass` by their bound symbols.
-    static func collect(_ doc: LayerDoc, in report: ModelReport) -> LayerOccurrence? {
+    /// What makes two instances the same configuration: the same symbols and the same own
+    /// parameter shapes (e.g. rel-pos tables).
+    static func key(_ layer: any Layer) -> String {
+        layer.symbols.map { "\($0.name)=\($0.value)" }.joined(separator: ",")
+            + "|" + layer.ownParameters.map { "\($0.name)\($0.shape)" }.joined(separator: ",")
+    }
+
+    /// Groups the report's instances of `doc.vendorClass` by `key`; `roles` maps module paths
+    /// to the role of the nearest enclosing module that has one.
+    static func collect(_ doc: LayerDoc, in report: ModelReport, roles: [String: String]) -> LayerOccurrence? {
         var order: [String] = []
         var groups: [String: (layer: any Layer, metrics: LayerMetrics, paths: [String])] = [:]
         for instance in report.instancesWithRoots where instance.layer.typeName == doc.vendorClass {
-            // Same symbols and same own parameter shapes (e.g. rel-pos tables) = same configuration.
-            let key = instance.layer.symbols.map { "\($0.name)=\($0.value)" }.joined(separator: ",")
-                + "|" + instance.layer.ownParameters.map { "\($0.name)\($0.shape)" }.joined(separator: ",")
+            let key = key(instance.layer)
             if groups[key] == nil {
                 order.append(key)
                 groups[key] = (instance.layer, instance.metrics, [])
@@ -29,16 +41,99 @@ struct LayerOccurrence {
             groups[key]?.paths.append(instance.path)
         }
         guard !order.isEmpty else { return nil }
-        let configurations = order.compactMap { groups[$0] }
-            .map { Configuration(layer: $0.layer, metrics: $0.metrics, paths: $0.paths) }
-            .sorted { $0.metrics.forward.totalFLOPs > $1.metrics.forward.totalFLOPs }
+        let sorted = order.compactMap { groups[$0] }.sorted { $0.metrics.forward.totalFLOPs > $1.metrics.forward.totalFLOPs }
+        // Symbols whose values differ between configurations name them, batch and sequence
+        // first, as few as tell the configurations apart (at least two); one configuration is
+        // named by its first two symbols.
+        let symbolNames = sorted[0].layer.symbols.map(\.name)
+        func value(_ name: String, _ layer: any Layer) -> Int? { layer.symbols.first { $0.name == name }?.value }
+        let priority = ["B", "S", "T", "N"]
+        let varying = symbolNames.filter { name in Set(sorted.map { value(name, $0.layer) ?? -1 }).count > 1 }
+            .enumerated().sorted { a, b in
+                (priority.firstIndex(of: a.element) ?? priority.count, a.offset) < (priority.firstIndex(of: b.element) ?? priority.count, b.offset)
+            }.map(\.element)
+        var shown = sorted.count > 1 ? varying : Array(symbolNames.prefix(2))
+        if sorted.count > 1 {
+            let needed = (1...max(1, varying.count)).first { count in
+                Set(sorted.map { group in varying.prefix(count).map { "\(value($0, group.layer) ?? -1)" }.joined(separator: ",") }).count == sorted.count
+            } ?? varying.count
+            shown = Array(varying.prefix(max(2, needed)))
+        }
+        var used: [String: Int] = [:]
+        let configurations = sorted.map { group -> Configuration in
+            var parts: [String] = []
+            let views = ordered(group.paths.map(viewName)).filter { !$0.isEmpty }
+            if !views.isEmpty { parts.append(views.joined(separator: " + ")) }
+            let groupRoles = ordered(group.paths.map { roles[$0] ?? "" })
+            if groupRoles.count == 1, let role = groupRoles.first, !role.isEmpty { parts.append(role) }
+            let values = shown.compactMap { name in group.layer.symbols.first { $0.name == name } }
+                .map { "\($0.name) = \(Format.count($0.value))" }
+            if !values.isEmpty { parts.append(values.joined(separator: ", ")) }
+            var name = parts.isEmpty ? doc.vendorClass : parts.joined(separator: " · ")
+            used[name, default: 0] += 1
+            if let seen = used[name], seen > 1 { name += " · variant \(seen)" }
+            return Configuration(layer: group.layer, metrics: group.metrics, paths: group.paths, name: name)
+        }
         return LayerOccurrence(doc: doc, configurations: configurations)
+    }
+
+    /// `global/sam_model.blocks.0` → `global view`; `local/…` → `local crops`; no namespace → empty.
+    static func viewName(_ path: String) -> String {
+        guard let slash = path.firstIndex(of: "/") else { return "" }
+        let namespace = String(path[..<slash])
+        return namespace == "local" ? "local crops" : "\(namespace) view"
+    }
+
+    private static func ordered(_ items: [String]) -> [String] {
+        var seen = Set<String>()
+        return items.filter { seen.insert($0).inserted }
+    }
+}
+
+/// Every documented layer type's configurations in one report, so a page can link a child
+/// module to the section of its own configuration on the child's page.
+struct ConfigurationDirectory {
+    let occurrences: [String: LayerOccurrence]
+
+    init(docs: [LayerDoc], report: ModelReport) {
+        // Roles: a module's own, else its parent's (modules come parent first).
+        var roles: [String: String] = [:]
+        for instance in report.modules {
+            if let role = instance.layer.role {
+                roles[instance.path] = role
+            } else if let dot = instance.path.lastIndex(of: "."), let parent = roles[String(instance.path[..<dot])] {
+                roles[instance.path] = parent
+            }
+        }
+        var occurrences: [String: LayerOccurrence] = [:]
+        for doc in docs {
+            occurrences[doc.vendorClass] = LayerOccurrence.collect(doc, in: report, roles: roles)
+        }
+        self.occurrences = occurrences
+    }
+
+    /// `op-Block.md#global-view-windowed-block-b-1` for a documented layer, `op-Block.md`
+    /// when its configuration is not in the report, `nil` for an undocumented one.
+    func link(to layer: any Layer) -> String? {
+        guard layer.doc != nil else { return nil }
+        let page = "op-\(layer.typeName).md"
+        let key = LayerOccurrence.key(layer)
+        guard let configuration = occurrences[layer.typeName]?.configurations.first(where: { LayerOccurrence.key($0.layer) == key }) else {
+            return page
+        }
+        return page + "#" + configuration.anchor
     }
 }
 
 /// Builds the view of `templates/layer.md.mustache` for one layer type.
 struct LayerPageBuilder {
     let report: ModelReport
+    let directory: ConfigurationDirectory
+
+    init(report: ModelReport, docs: [LayerDoc]) {
+        self.report = report
+        directory = ConfigurationDirectory(docs: docs, report: report)
+    }
 
     var bytesPerElement: Int { report.precision.bytesPerElement }
 
@@ -49,8 +144,16 @@ struct LayerPageBuilder {
             let text = try Placeholders.resolve(hint.section(section), values: values, file: hint.path)
             return try links.rewrite(text, source: hint.path)
         }
-        let configurations = try occurrence.configurations.enumerated().map { index, configuration in
-            try configurationView(configuration, index: index + 1, total: occurrence.configurations.count)
+        let configurations = try occurrence.configurations.map(configurationView)
+        let glance: [[String: Any]] = try occurrence.configurations.map { configuration in
+            let forward = configuration.metrics.forward
+            let point = try report.roofline(forward)
+            return [
+                "name": configuration.name, "anchor": configuration.anchor,
+                "flops": Format.flops(forward.totalFLOPs), "bytes": Format.bytes(forward.ioBytes),
+                "intensity": Format.intensity(point.arithmeticIntensity),
+                "time": Format.seconds(point.timeLowerBoundSeconds), "bound": point.bound.rawValue,
+            ]
         }
         return [
             "title": occurrence.doc.vendorClass,
@@ -72,6 +175,8 @@ struct LayerPageBuilder {
             "performance": try prose("Performance on the GPU"),
             "related": try prose("Related modules"),
             "references": try prose("References"),
+            "glance": glance,
+            "rooflineChart": RooflineOverview.layerChartFile(occurrence.doc),
             "configurations": configurations,
         ]
     }
@@ -96,6 +201,10 @@ struct LayerPageBuilder {
             "roofline.intensity": Format.intensity(point.arithmeticIntensity),
             "roofline.bound": point.bound.rawValue,
             "roofline.timeLowerBound": Format.seconds(point.timeLowerBoundSeconds),
+            "gpu.name": report.gpu.name,
+            "gpu.ridge": Format.intensity(point.ridgePoint),
+            "gpu.tensorPeak": Format.throughput(try report.gpu.tensorCorePeak(for: report.precision).teraFLOPS * 1e12),
+            "gpu.bandwidth": Format.bandwidth(report.gpu.memoryBandwidthGBps),
         ]
         for configuration in occurrence.configurations {
             for symbol in configuration.layer.symbols where values["config.\(symbol.name)"] == nil {
@@ -105,77 +214,147 @@ struct LayerPageBuilder {
         return values
     }
 
-    private func configurationView(_ configuration: LayerOccurrence.Configuration, index: Int, total: Int) throws -> [String: Any] {
+    private func configurationView(_ configuration: LayerOccurrence.Configuration) throws -> [String: Any] {
         let layer = configuration.layer
         let m = configuration.metrics
         let e = bytesPerElement
         var forwardRows: [[String: Any]] = []
         var backwardRows: [[String: Any]] = []
-        var ioRows: [[String: Any]] = []
+        var forwardIORows: [[String: Any]] = []
+        var backwardIORows: [[String: Any]] = []
+        // Addends of the totals, as printed in the rows (so a total's values are the rows above it).
+        var forwardTC: [String] = [], forwardCUDA: [String] = [], backwardTC: [String] = [], backwardCUDA: [String] = []
+        var forwardBytes: [String] = [], backwardBytes: [String] = []
         for row in layer.costRows() {
             switch row {
             case let .term(term, count):
                 let name = count > 1 ? "\(count) × \(term.name)" : term.name
                 if term.unit != .memoryOnly {
-                    forwardRows.append(try formulaRow(name, term.unit.rawValue, term.forwardFLOPs, count: count, unit: "FLOP"))
-                    backwardRows.append(try formulaRow(name, term.unit.rawValue, term.backwardFLOPs, count: count, unit: "FLOP"))
+                    let forward = try formulaRow(name, term.unit.rawValue, term.forwardFLOPs, count: count, format: Format.flops)
+                    let backward = try formulaRow(name, term.unit.rawValue, term.backwardFLOPs, count: count, format: Format.flops)
+                    forwardRows.append(forward)
+                    backwardRows.append(backward)
+                    if term.unit == .tensorCore {
+                        forwardTC.append(forward["value"] as? String ?? "")
+                        backwardTC.append(backward["value"] as? String ?? "")
+                    } else {
+                        forwardCUDA.append(forward["value"] as? String ?? "")
+                        backwardCUDA.append(backward["value"] as? String ?? "")
+                    }
                 }
-                let forwardElements = try term.forwardTraffic.total.evaluate()
-                let backwardElements = try term.backwardTraffic.total.evaluate()
-                if forwardElements > 0 || backwardElements > 0 {
-                    ioRows.append([
-                        "term": name,
-                        "formula": Format.code(term.forwardTraffic.total.symbolic),
-                        "substituted": Format.code(term.forwardTraffic.total.substituted),
-                        "forwardBytes": Format.bytes(forwardElements * e * count),
-                        "backwardBytes": Format.bytes(backwardElements * e * count),
-                    ])
+                for (traffic, isForward) in [(term.forwardTraffic, true), (term.backwardTraffic, false)] {
+                    guard try traffic.total.evaluate() > 0 else { continue }
+                    let row = try bytesRow(name, traffic.total, count: count, bytesPerElement: e)
+                    if isForward {
+                        forwardIORows.append(row)
+                        forwardBytes.append(row["value"] as? String ?? "")
+                    } else {
+                        backwardIORows.append(row)
+                        backwardBytes.append(row["value"] as? String ?? "")
+                    }
                 }
             case let .module(name, child, count):
                 let childMetrics = try child.metrics(precision: report.precision)
-                let link = "[\(name)](op-\(child.typeName).md) (\(child.typeName))"
+                let link = "[\(name)](\(directory.link(to: child) ?? "op-\(child.typeName).md")) (\(child.typeName))"
                 let times = count > 1 ? "\(count) × " : ""
                 forwardRows.append(moduleRow(link, times, child.typeName, childMetrics.forward, count))
                 backwardRows.append(moduleRow(link, times, child.typeName, childMetrics.backward, count))
-                ioRows.append([
-                    "term": link,
-                    "formula": Format.code("\(times)\(child.typeName)"),
-                    "substituted": Format.code("\(times)\(Format.bytes(childMetrics.forward.ioBytes))"),
-                    "forwardBytes": Format.bytes(childMetrics.forward.ioBytes * count),
-                    "backwardBytes": Format.bytes(childMetrics.backward.ioBytes * count),
-                ])
+                forwardTC.append(times + Format.flops(childMetrics.forward.tensorCoreFLOPs))
+                forwardCUDA.append(times + Format.flops(childMetrics.forward.cudaCoreFLOPs))
+                backwardTC.append(times + Format.flops(childMetrics.backward.tensorCoreFLOPs))
+                backwardCUDA.append(times + Format.flops(childMetrics.backward.cudaCoreFLOPs))
+                for (bytes, isForward) in [(childMetrics.forward.ioBytes, true), (childMetrics.backward.ioBytes, false)] where bytes > 0 {
+                    let row: [String: Any] = [
+                        "term": link,
+                        "formula": Format.code("\(times)\(child.typeName) bytes"),
+                        "substituted": Format.code("\(times)\(Format.bytes(bytes))"),
+                        "elements": "",
+                        "value": Format.bytes(bytes * count),
+                    ]
+                    if isForward {
+                        forwardIORows.append(row)
+                        forwardBytes.append(times + Format.bytes(bytes))
+                    } else {
+                        backwardIORows.append(row)
+                        backwardBytes.append(times + Format.bytes(bytes))
+                    }
+                }
             }
         }
         let point = try report.roofline(m.forward)
-        let symbols: [[String: Any]] = layer.symbols.map {
+        // Every symbol a formula on this page uses: the layer's own, those its inlined
+        // primitives bring (stored table sizes, neck widths …), and e.
+        var defined = layer.symbols
+        for row in layer.costRows() {
+            guard case let .term(term, _) = row else { continue }
+            for formula in [term.forwardFLOPs, term.backwardFLOPs, term.forwardTraffic.total, term.backwardTraffic.total] {
+                for symbol in formula.symbols where !defined.contains(where: { $0.name == symbol.name }) {
+                    defined.append(symbol)
+                }
+            }
+        }
+        defined.append(Symbol("e", e, "bytes per element (\(report.precision.rawValue))"))
+        let symbols: [[String: Any]] = defined.map {
             ["name": $0.name, "value": Format.count($0.value), "meaning": $0.meaning]
         }
         return [
-            "heading": total > 1 ? "Configuration \(index) of \(total)" : "Configuration",
+            "name": configuration.name,
+            "anchor": configuration.anchor,
+            "instances": Format.count(configuration.paths.count),
             "paths": PathList.compress(configuration.paths).map { ["path": $0] },
             "symbols": symbols,
             "forwardRows": forwardRows,
             "backwardRows": backwardRows,
-            "ioRows": ioRows,
-            "forwardTensorCore": Format.flops(m.forward.tensorCoreFLOPs),
-            "forwardCUDACore": Format.flops(m.forward.cudaCoreFLOPs),
-            "forwardIO": Format.bytes(m.forward.ioBytes),
-            "backwardTensorCore": Format.flops(m.backward.tensorCoreFLOPs),
-            "backwardCUDACore": Format.flops(m.backward.cudaCoreFLOPs),
-            "backwardIO": Format.bytes(m.backward.ioBytes),
+            "forwardTotals": flopTotals(tensorCore: forwardTC, cudaCore: forwardCUDA, pass: m.forward),
+            "backwardTotals": flopTotals(tensorCore: backwardTC, cudaCore: backwardCUDA, pass: m.backward),
+            "forwardIORows": forwardIORows,
+            "backwardIORows": backwardIORows,
+            "forwardIOTotal": totalRow("**total**", "Σ rows above", forwardBytes, Format.bytes(m.forward.ioBytes)),
+            "backwardIOTotal": totalRow("**total**", "Σ rows above", backwardBytes, Format.bytes(m.backward.ioBytes)),
             "bytesPerElement": "\(e)",
-            "memory": memoryRows(m),
-            "roofline": RooflineView.rows(point, gpu: report.gpu, precision: report.precision),
+            "memory": try memoryRows(layer, m),
+            "roofline": try RooflineView.rows(m.forward, point, gpu: report.gpu, precision: report.precision),
         ]
     }
 
-    private func formulaRow(_ name: String, _ unit: String, _ formula: Formula, count: Int, unit valueUnit: String) throws -> [String: Any] {
+    /// `a + b + c`, or `0` for no addends.
+    static func sum(_ addends: [String]) -> String { addends.isEmpty ? "0" : addends.joined(separator: " + ") }
+
+    private func totalRow(_ name: String, _ formula: String, _ addends: [String], _ value: String) -> [String: Any] {
+        ["term": name, "formula": formula, "substituted": Self.sum(addends), "value": "**\(value)**"]
+    }
+
+    private func flopTotals(tensorCore: [String], cudaCore: [String], pass: PassCost) -> [[String: Any]] {
+        [
+            totalRow("**total, tensor core**", "Σ tensor-core rows", tensorCore, Format.flops(pass.tensorCoreFLOPs)),
+            totalRow("**total, CUDA core**", "Σ CUDA-core rows", cudaCore, Format.flops(pass.cudaCoreFLOPs)),
+            totalRow("**total**", "tensor core + CUDA core",
+                     [Format.flops(pass.tensorCoreFLOPs), Format.flops(pass.cudaCoreFLOPs)], Format.flops(pass.totalFLOPs)),
+        ]
+    }
+
+    /// `count × (formula)` when a term runs `count` times.
+    private static func counted(_ text: String, _ count: Int) -> String { count > 1 ? "\(count) × (\(text))" : text }
+
+    private func formulaRow(_ name: String, _ unit: String, _ formula: Formula, count: Int, format: (Int) -> String) throws -> [String: Any] {
         let value = try formula.evaluate() * count
         return [
             "term": name, "unit": unit,
-            "formula": Format.code(formula.symbolic),
-            "substituted": Format.code(formula.substituted),
-            "value": SIUnits.format(Double(value), unit: valueUnit),
+            "formula": Format.code(Self.counted(formula.symbolic, count)),
+            "substituted": Format.code(Self.counted(formula.substituted, count)),
+            "value": format(value),
+        ]
+    }
+
+    /// A bytes row: elements (formula, values, exact count) × e.
+    private func bytesRow(_ name: String, _ elements: Formula, count: Int, bytesPerElement e: Int) throws -> [String: Any] {
+        let value = try elements.evaluate() * count
+        return [
+            "term": name,
+            "formula": Format.code("(" + Self.counted(elements.symbolic, count) + ")·e"),
+            "substituted": Format.code("(" + Self.counted(elements.substituted, count) + ")·\(e)"),
+            "elements": Format.count(value),
+            "value": Format.bytes(value * e),
         ]
     }
 
@@ -188,31 +367,78 @@ struct LayerPageBuilder {
         ]
     }
 
-    private func memoryRows(_ m: LayerMetrics) -> [[String: Any]] {
+    /// Memory rows: rule, the rule with this configuration's values, and the bytes.
+    private func memoryRows(_ layer: any Layer, _ m: LayerMetrics) throws -> [[String: Any]] {
         let e = bytesPerElement
+        // Inference peak: the largest step (a kernel's working set or a child's own peak) plus held tensors.
+        var largest = (name: "", bytes: 0)
+        var ownSaved = Formula.zero
+        var childSaved: [String] = []
+        for step in layer.steps {
+            switch step {
+            case let .term(term):
+                let bytes = try term.forwardTraffic.workingSet.evaluate() * e
+                if bytes > largest.bytes { largest = (term.name, bytes) }
+                ownSaved = ownSaved + term.savedElements
+            case let .child(child):
+                let memory = try child.layer.metrics(precision: report.precision).memory
+                if memory.activationBytes > largest.bytes { largest = ("\(child.displayName) peak", memory.activationBytes) }
+                if memory.trainingActivationBytes > 0 {
+                    childSaved.append((child.count > 1 ? "\(child.count) × " : "") + "\(Format.bytes(memory.trainingActivationBytes)) (\(child.displayName))")
+                }
+            }
+        }
+        let held = try layer.heldActivationElements.evaluate()
+        let ownSavedElements = try ownSaved.evaluate()
+        let savedAddends = (ownSavedElements > 0 ? ["\(Format.count(ownSavedElements)) × \(e)"] : []) + childSaved
+        let trainable = m.memory.gradientBytes / e
         return [
-            ["what": "weights", "rule": "parameters × e = \(Format.count(m.parameters)) × \(e)", "value": Format.bytes(m.memory.weightBytes)],
-            ["what": "activations (inference peak)", "rule": "largest kernel working set + held tensors", "value": Format.bytes(m.memory.activationBytes)],
-            ["what": "activations saved for backward (training)", "rule": "Σ saved tensors × e", "value": Format.bytes(m.memory.trainingActivationBytes)],
-            ["what": "gradients (training)", "rule": "trainable parameters × e", "value": Format.bytes(m.memory.gradientBytes)],
-            ["what": "KV cache", "rule": "Σ over attentions 2·B·(L + S)·D × e (K and V of every position); 0 for encoders", "value": Format.bytes(m.memory.kvCacheBytes)],
+            ["what": "weights", "rule": "parameters × e", "values": "\(Format.count(m.parameters)) × \(e)",
+             "value": Format.bytes(m.memory.weightBytes)],
+            ["what": "activations (inference peak)", "rule": "largest step + held tensors × e",
+             "values": "\(Format.bytes(largest.bytes)) (\(largest.name)) + \(Format.count(held)) × \(e)",
+             "value": Format.bytes(m.memory.activationBytes)],
+            ["what": "activations saved for backward (training)", "rule": "own saved elements × e + Σ children's saved bytes",
+             "values": Self.sum(savedAddends), "value": Format.bytes(m.memory.trainingActivationBytes)],
+            ["what": "gradients (training)", "rule": "trainable parameters × e", "values": "\(Format.count(trainable)) × \(e)",
+             "value": Format.bytes(m.memory.gradientBytes)],
+            ["what": "KV cache", "rule": "Σ over attentions 2·B·(L + S)·D × e (K and V of every position; 0 for encoders)",
+             "values": "\(Format.count(m.memory.kvCacheBytes / e)) × \(e)", "value": Format.bytes(m.memory.kvCacheBytes)],
         ]
     }
 }
 
-/// Rows of the roofline box.
+/// Rows of the roofline box: each quantity with its rule, the rule with values, and the result.
 enum RooflineView {
-    static func rows(_ point: RooflinePoint, gpu: GPUSpec, precision: Precision) -> [[String: Any]] {
-        [
-            ["what": "arithmetic intensity", "value": Format.intensity(point.arithmeticIntensity)],
-            ["what": "ridge point (tensor cores, \(precision.rawValue))", "value": Format.intensity(point.ridgePoint)],
-            ["what": "ridge point (CUDA cores, FP32)", "value": Format.intensity(point.cudaRidgePoint)],
-            ["what": "tensor-core time", "value": Format.seconds(point.tensorCoreSeconds)],
-            ["what": "CUDA-core time", "value": Format.seconds(point.cudaCoreSeconds)],
-            ["what": "memory time", "value": Format.seconds(point.memorySeconds)],
-            ["what": "time lower bound", "value": "**\(Format.seconds(point.timeLowerBoundSeconds))**"],
-            ["what": "attainable throughput", "value": Format.throughput(point.attainableFLOPS)],
-            ["what": "bound by", "value": "**\(point.bound.rawValue)**"],
+    static func rows(_ pass: PassCost, _ point: RooflinePoint, gpu: GPUSpec, precision: Precision) throws -> [[String: Any]] {
+        let tensorPeak = try gpu.tensorCorePeak(for: precision).teraFLOPS * 1e12
+        let cudaPeak = gpu.cudaCorePeak.teraFLOPS * 1e12
+        let bandwidth = Format.bandwidth(gpu.memoryBandwidthGBps)
+        let tc = Format.flops(pass.tensorCoreFLOPs), cuda = Format.flops(pass.cudaCoreFLOPs)
+        let flops = Format.flops(pass.totalFLOPs), bytes = Format.bytes(pass.ioBytes)
+        let compute = Format.seconds(point.computeSeconds), memory = Format.seconds(point.memorySeconds)
+        let bound = point.bound == .memory ? "\(memory) ≥ \(compute)" : "\(compute) > \(memory)"
+        func row(_ what: String, _ rule: String, _ values: String, _ value: String) -> [String: Any] {
+            ["what": what, "rule": rule, "values": values, "value": value]
+        }
+        return [
+            row("arithmetic intensity", "FLOPs / bytes", "\(flops) / \(bytes)", Format.intensity(point.arithmeticIntensity)),
+            row("ridge point (tensor cores, \(precision.rawValue))", "tensor-core peak / bandwidth",
+                "\(Format.throughput(tensorPeak)) / \(bandwidth)", Format.intensity(point.ridgePoint)),
+            row("ridge point (CUDA cores, FP32)", "CUDA-core peak / bandwidth",
+                "\(Format.throughput(cudaPeak)) / \(bandwidth)", Format.intensity(point.cudaRidgePoint)),
+            row("tensor-core time", "tensor-core FLOPs / tensor-core peak", "\(tc) / \(Format.throughput(tensorPeak))",
+                Format.seconds(point.tensorCoreSeconds)),
+            row("CUDA-core time", "CUDA-core FLOPs / CUDA-core peak", "\(cuda) / \(Format.throughput(cudaPeak))",
+                Format.seconds(point.cudaCoreSeconds)),
+            row("compute time", "tensor-core time + CUDA-core time",
+                "\(Format.seconds(point.tensorCoreSeconds)) + \(Format.seconds(point.cudaCoreSeconds))", compute),
+            row("memory time", "bytes / bandwidth", "\(bytes) / \(bandwidth)", memory),
+            row("time lower bound", "max(compute time, memory time)", "max(\(compute), \(memory))",
+                "**\(Format.seconds(point.timeLowerBoundSeconds))**"),
+            row("attainable throughput", "FLOPs / time lower bound",
+                "\(flops) / \(Format.seconds(point.timeLowerBoundSeconds))", Format.throughput(point.attainableFLOPS)),
+            row("bound by", "the larger of compute and memory time", bound, "**\(point.bound.rawValue)**"),
         ]
     }
 }

@@ -2,21 +2,46 @@ import Foundation
 import ModelMeter
 
 /// A log–log roofline chart as standalone SVG: the tensor-core and CUDA-core roofs, the
-/// memory-bandwidth slope, both ridge points, and one labelled point per layer.
+/// memory-bandwidth slope, both ridge points, and one labelled point per kernel or
+/// configuration. Each point (with its label) links to where it is explained; labels sit beside
+/// their points where they collide with nothing, else in a list in the right margin.
 struct RooflineChart {
     struct Point {
         let label: String
         let point: RooflinePoint
+        /// Where the point is explained (`op-Attention.html#global-view-…`); nil for no link.
+        var href: String? = nil
     }
 
     let gpu: GPUSpec
     let precision: Precision
     let points: [Point]
+    /// The chart's heading; empty for the default.
+    var title = ""
+    /// `false` for a small chart (a layer page's few configurations).
+    var large = true
 
-    private let width = 820.0, height = 520.0
-    private let left = 80.0, right = 230.0, top = 40.0, bottom = 60.0
-    private let xDecades = (-1.0, 4.0)    // 0.1 … 10⁴ FLOP/B
-    private let yDecades = (11.0, 15.0)   // 10¹¹ … 10¹⁵ FLOP/s
+    private var width: Double { large ? 1000 : 720 }
+    private var height: Double { large ? 560 : 420 }
+    private var right: Double { large ? 330 : 270 }
+    private let left = 70.0, top = 40.0, bottom = 56.0
+    /// Decades shown on x (FLOP/B): a decade around the points, the ridge included, at least three.
+    private var xDecades: (Double, Double) {
+        let values = points.map(\.point.arithmeticIntensity).filter { $0 > 0 }
+        let ridge = gpu.memoryBandwidthGBps > 0 ? ((try? gpu.tensorCorePeak(for: precision).teraFLOPS) ?? 0) * 1e3 / gpu.memoryBandwidthGBps : 100
+        let low = min(floor(log10(values.min() ?? 1)) - (values.isEmpty ? 1 : 0), floor(log10(max(ridge, 1))) - 1)
+        let high = max(ceil(log10(values.max() ?? 1000)), ceil(log10(max(ridge, 1)))) + 1
+        return (min(max(low, -2), high - 3), high)
+    }
+
+    /// Decades shown on y (FLOP/s): from a decade below the lowest point to the tensor-core roof.
+    private var yDecades: (Double, Double) {
+        let peak = ((try? gpu.tensorCorePeak(for: precision).teraFLOPS) ?? 1000) * 1e12
+        let high = ceil(log10(peak) + 0.15)
+        let values = points.map(\.point.attainableFLOPS).filter { $0 > 0 }
+        let low = floor(log10(values.min() ?? 1e11)) - 1
+        return (min(low, high - 2), high)
+    }
 
     private func x(_ intensity: Double) -> Double {
         let clamped = min(max(intensity, pow(10, xDecades.0)), pow(10, xDecades.1))
@@ -36,11 +61,13 @@ struct RooflineChart {
         let bandwidth = gpu.memoryBandwidthGBps * 1e9
         let ridge = tensorPeak / bandwidth
         let cudaRidge = cudaPeak / bandwidth
-        let xMin = pow(10, xDecades.0), xMax = pow(10, xDecades.1)
+        let xMax = pow(10, xDecades.1)
+        // The bandwidth slope enters the plot at its left edge or at its floor, whichever is later.
+        let xMin = max(pow(10, xDecades.0), pow(10, yDecades.0) / bandwidth)
         var s = """
-        <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(Int(width)) \(Int(height))" width="\(Int(width))" height="\(Int(height))" role="img" aria-label="Roofline of the DeepSeek-OCR vision layers on \(gpu.name)" font-family="Helvetica, Arial, sans-serif" font-size="12">
+        <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(Int(width)) \(Int(height))" width="\(Int(width))" height="\(Int(height))" role="img" aria-label="\(escape(heading))" font-family="Helvetica, Arial, sans-serif" font-size="12">
         <rect x="0" y="0" width="\(Int(width))" height="\(Int(height))" fill="#ffffff"/>
-        <text x="\(f(left))" y="24" font-size="15" font-weight="bold" fill="#1f2933">Roofline: \(gpu.name), \(precision.rawValue) (dense, FP32 accumulate where the GPU halves it)</text>
+        <text x="\(f(left))" y="24" font-size="\(large ? 15 : 13)" font-weight="bold" fill="#1f2933">\(escape(heading))</text>
 
         """
         // Grid and axes.
@@ -63,45 +90,110 @@ struct RooflineChart {
         s += "<line x1=\"\(f(x(cudaRidge)))\" y1=\"\(f(y(cudaPeak)))\" x2=\"\(f(x(xMax)))\" y2=\"\(f(y(cudaPeak)))\" stroke=\"#c05621\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/>\n"
         s += "<text x=\"\(f(x(xMax) - 4))\" y=\"\(f(y(tensorPeak) - 7))\" text-anchor=\"end\" fill=\"#1f4e8c\">tensor-core roof \(SIUnits.format(tensorPeak, unit: "FLOP/s", digits: 1))</text>\n"
         s += "<text x=\"\(f(x(xMax) - 4))\" y=\"\(f(y(cudaPeak) + 15))\" text-anchor=\"end\" fill=\"#c05621\">CUDA-core roof \(SIUnits.format(cudaPeak, unit: "FLOP/s", digits: 1))</text>\n"
-        s += "<text x=\"\(f(x(0.3)))\" y=\"\(f(y(bandwidth * 0.3) - 8))\" fill=\"#1f4e8c\" transform=\"rotate(-\(f(slopeAngle())) \(f(x(0.3))) \(f(y(bandwidth * 0.3) - 8)))\">memory \(Int(gpu.memoryBandwidthGBps)) GB/s</text>\n"
+        let labelAt = xMin * 1.6
+        s += "<text x=\"\(f(x(labelAt)))\" y=\"\(f(y(bandwidth * labelAt) - 8))\" fill=\"#1f4e8c\" transform=\"rotate(-\(f(slopeAngle())) \(f(x(labelAt))) \(f(y(bandwidth * labelAt) - 8)))\">memory \(Int(gpu.memoryBandwidthGBps)) GB/s</text>\n"
         for (row, (value, color, name)) in [(ridge, "#1f4e8c", "tensor-core ridge"), (cudaRidge, "#c05621", "CUDA-core ridge")].enumerated() {
             s += "<line x1=\"\(f(x(value)))\" y1=\"\(f(top))\" x2=\"\(f(x(value)))\" y2=\"\(f(height - bottom))\" stroke=\"\(color)\" stroke-dasharray=\"2 3\"/>\n"
             s += "<text x=\"\(f(x(value) + 4))\" y=\"\(f(height - bottom - 8 - Double(row) * 16))\" fill=\"\(color)\">\(name) \(String(format: "%.1f", value)) FLOP/B</text>\n"
         }
 
-        // One point per layer; labels sit in the right margin, in the points' vertical order,
-        // joined to their points by leader lines so clustered points stay readable.
-        typealias Placed = (item: Point, px: Double, py: Double)
-        let unsorted: [Placed] = points.map { item in
-            (item: item, px: x(item.point.arithmeticIntensity), py: y(item.point.attainableFLOPS))
+        // Point labels keep clear of the roof and ridge labels.
+        let tensorRoof = "tensor-core roof \(SIUnits.format(tensorPeak, unit: "FLOP/s", digits: 1))"
+        let cudaRoof = "CUDA-core roof \(SIUnits.format(cudaPeak, unit: "FLOP/s", digits: 1))"
+        var reserved = [
+            Box(x0: x(xMax) - 4 - textWidth(tensorRoof) * 1.1, y0: y(tensorPeak) - 19, x1: x(xMax), y1: y(tensorPeak) - 3),
+            Box(x0: x(xMax) - 4 - textWidth(cudaRoof) * 1.1, y0: y(cudaPeak) + 3, x1: x(xMax), y1: y(cudaPeak) + 19),
+        ]
+        for (row, (value, name)) in [(ridge, "tensor-core ridge"), (cudaRidge, "CUDA-core ridge")].enumerated() {
+            let baseline = height - bottom - 8 - Double(row) * 16
+            reserved.append(Box(x0: x(value) + 4, y0: baseline - 12, x1: x(value) + 4 + textWidth(name + " 000.0 FLOP/B") * 1.1, y1: baseline + 3))
         }
-        let placed = unsorted.sorted { (a: Placed, b: Placed) -> Bool in
-            a.py == b.py ? a.item.label < b.item.label : a.py < b.py
-        }
-        let labelX = width - right + 14
-        let spacing = 15.0
-        var labelY = top + 8
-        for (item, px, py) in placed {
-            let lowestStart = height - bottom - spacing * Double(placed.count) + spacing
-            labelY = max(labelY, min(py, lowestStart))
-            let color: String
-            switch item.point.bound {
-            case .memory: color = "#b83280"
-            case .tensorCore: color = "#2f855a"
-            case .cudaCore: color = "#c05621"
-            }
-            s += "<line x1=\"\(f(px))\" y1=\"\(f(py))\" x2=\"\(f(labelX - 3))\" y2=\"\(f(labelY - 4))\" stroke=\"#bcccdc\" stroke-width=\"0.8\"/>\n"
-            s += "<circle cx=\"\(f(px))\" cy=\"\(f(py))\" r=\"4.5\" fill=\"\(color)\" stroke=\"#ffffff\" stroke-width=\"1\"><title>\(escape(item.label)): \(Format.intensity(item.point.arithmeticIntensity)), \(SIUnits.flopsPerSecond(item.point.attainableFLOPS)), \(item.point.bound.rawValue)</title></circle>\n"
-            s += "<text x=\"\(f(labelX))\" y=\"\(f(labelY))\" fill=\"#1f2933\" font-size=\"11\">\(escape(item.label)) (\(String(format: item.point.arithmeticIntensity < 10 ? "%.1f" : "%.0f", item.point.arithmeticIntensity)))</text>\n"
-            labelY += spacing
-        }
+        s += placePoints(reserved: reserved)
         // Legend, top left of the plot (an empty corner: nothing is compute-bound at low intensity).
         for (row, (color, text)) in [("#2f855a", "tensor-core bound"), ("#c05621", "CUDA-core bound"), ("#b83280", "memory bound")].enumerated() {
             let ly = top + 20 + Double(row) * 18
             s += "<circle cx=\"\(f(left + 16))\" cy=\"\(f(ly - 4))\" r=\"5\" fill=\"\(color)\"/><text x=\"\(f(left + 27))\" y=\"\(f(ly))\" fill=\"#1f2933\">\(text)</text>\n"
         }
-        s += "<text x=\"\(f(labelX))\" y=\"\(f(top - 4))\" fill=\"#52606d\" font-size=\"11\">layer (FLOP/B)</text>\n"
         s += "</svg>\n"
+        return s
+    }
+
+    private var heading: String {
+        title.isEmpty ? "Roofline: \(gpu.name), \(precision.rawValue) (dense, FP32 accumulate where the GPU halves it)" : title
+    }
+
+    private func color(_ bound: RooflineBound) -> String {
+        switch bound {
+        case .memory: return "#b83280"
+        case .tensorCore: return "#2f855a"
+        case .cudaCore: return "#c05621"
+        }
+    }
+
+    /// A label's box on screen: `x`…`x + w`, `y - 10`…`y + 3` for a baseline at `y`.
+    private struct Box {
+        let x0, y0, x1, y1: Double
+        func overlaps(_ other: Box) -> Bool { x0 < other.x1 && other.x0 < x1 && y0 < other.y1 && other.y0 < y1 }
+    }
+
+    /// Text width estimate for 11 px Helvetica (average glyph about 0.56 em).
+    private func textWidth(_ text: String) -> Double { Double(text.count) * 6.2 }
+
+    /// Points, then labels: beside each point when the label fits inside the plot without
+    /// touching another label or point, otherwise listed in the right margin with a leader line.
+    private func placePoints(reserved: [Box]) -> String {
+        typealias Placed = (item: Point, px: Double, py: Double)
+        let placed: [Placed] = points.map { (item: $0, px: x($0.point.arithmeticIntensity), py: y($0.point.attainableFLOPS)) }
+            .sorted { a, b in a.py == b.py ? (a.px == b.px ? a.item.label < b.item.label : a.px < b.px) : a.py < b.py }
+        let plot = Box(x0: left + 2, y0: top + 2, x1: width - right - 2, y1: height - bottom - 2)
+        // Keep the legend corner (top left) free.
+        var taken: [Box] = [Box(x0: left, y0: top, x1: left + 150, y1: top + 66)] + reserved
+        taken += placed.map { Box(x0: $0.px - 6, y0: $0.py - 6, x1: $0.px + 6, y1: $0.py + 6) }
+        var beside: [Int: (x: Double, y: Double, anchor: String)] = [:]
+        for (index, entry) in placed.enumerated() {
+            // A point in a cluster (another within 24 px) gets a listed label: a label beside
+            // it could be read as its neighbour's.
+            let crowded = placed.enumerated().contains { other in
+                other.offset != index && hypot(other.element.px - entry.px, other.element.py - entry.py) < 24
+            }
+            if crowded { continue }
+            let w = textWidth(entry.item.label)
+            let candidates: [(dx: Double, dy: Double, anchor: String)] = [
+                (9, 4, "start"), (-9, 4, "end"), (7, -9, "start"), (7, 17, "start"), (-7, -9, "end"), (-7, 17, "end"),
+            ]
+            for candidate in candidates {
+                let tx = entry.px + candidate.dx, ty = entry.py + candidate.dy
+                let box = candidate.anchor == "start"
+                    ? Box(x0: tx, y0: ty - 10, x1: tx + w, y1: ty + 3) : Box(x0: tx - w, y0: ty - 10, x1: tx, y1: ty + 3)
+                guard box.x0 >= plot.x0, box.x1 <= plot.x1, box.y0 >= plot.y0, box.y1 <= plot.y1,
+                      !taken.contains(where: { $0.overlaps(box) }) else { continue }
+                taken.append(box)
+                beside[index] = (tx, ty, candidate.anchor)
+                break
+            }
+        }
+        var s = ""
+        let labelX = width - right + 14
+        let spacing = 15.0
+        let margin = placed.indices.filter { beside[$0] == nil }
+        var marginY = top + 8
+        let lowestStart = height - bottom - spacing * Double(margin.count) + spacing
+        for (index, entry) in placed.enumerated() {
+            let open = entry.item.href.map { "<a href=\"\(escape($0))\">" } ?? ""
+            let close = entry.item.href == nil ? "" : "</a>"
+            let p = entry.item.point
+            let tooltip = "\(entry.item.label): \(Format.intensity(p.arithmeticIntensity)), \(SIUnits.flopsPerSecond(p.attainableFLOPS)), \(Format.seconds(p.timeLowerBoundSeconds)), \(p.bound.rawValue)"
+            var label: String
+            if let spot = beside[index] {
+                label = "<text x=\"\(f(spot.x))\" y=\"\(f(spot.y))\" text-anchor=\"\(spot.anchor)\" fill=\"#1f2933\" font-size=\"11\">\(escape(entry.item.label))</text>"
+            } else {
+                marginY = max(marginY, min(entry.py, lowestStart))
+                s += "<line x1=\"\(f(entry.px))\" y1=\"\(f(entry.py))\" x2=\"\(f(labelX - 3))\" y2=\"\(f(marginY - 4))\" stroke=\"#bcccdc\" stroke-width=\"0.8\"/>\n"
+                label = "<text x=\"\(f(labelX))\" y=\"\(f(marginY))\" fill=\"#1f2933\" font-size=\"11\">\(escape(entry.item.label))</text>"
+                marginY += spacing
+            }
+            s += "\(open)<circle cx=\"\(f(entry.px))\" cy=\"\(f(entry.py))\" r=\"4.5\" fill=\"\(color(p.bound))\" stroke=\"#ffffff\" stroke-width=\"1\"><title>\(escape(tooltip))</title></circle>\(label)\(close)\n"
+        }
         return s
     }
 
@@ -120,5 +212,6 @@ struct RooflineChart {
 
     private func escape(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+            .replacingOccurrences(of: "\"", with: "&quot;")
     }
 }

@@ -14,7 +14,6 @@ public struct SiteGenerator: Sendable {
     public static let readmePath = "\(knowledgeBase)/README.md"
     public static let conventionsPath = "\(knowledgeBase)/conventions.md"
     public static let opsFolder = "\(knowledgeBase)/ops"
-    static let chartFile = "roofline.svg"
 
     /// Project root: where `context/` and `templates/` are.
     public let root: URL
@@ -37,17 +36,20 @@ public struct SiteGenerator: Sendable {
         let links = LinkMap(pages: pageOfSource)
 
         var markdown: [(page: String, title: String, text: String)] = []
-        let layerBuilder = LayerPageBuilder(report: report)
+        let layerBuilder = LayerPageBuilder(report: report, docs: Self.layerDocs)
         let root = self.root
         // The pages are independent: render them on all cores, the heaviest first.
         let jobs: [PageJob] = [.summary, .verification, .pageCost] + Self.layerDocs.map(PageJob.layer)
+        let rooflines = RooflineOverview(report: report, directory: layerBuilder.directory)
+        let stageCharts = try rooflines.stageCharts()
         let outputs = try parallelMap(jobs) { job -> PageOutput in
             switch job {
             case let .layer(doc):
                 return try Self.layerPage(doc, report: report, builder: layerBuilder, root: root, templates: templates, links: links)
             case .summary:
                 let sweepCharts = try Self.sweepCharts(for: report)
-                var view = try SummaryPageBuilder(report: report).view(chartFile: Self.chartFile)
+                var view = try SummaryPageBuilder(report: report, directory: layerBuilder.directory).view()
+                view["stageCharts"] = stageCharts.map { ["title": $0.title, "file": $0.file] }
                 view["sweeps"] = sweepCharts.map { ["title": $0.title, "file": $0.fileName] }
                 return .summary(text: try templates.render("summary.md", view), charts: sweepCharts)
             case .pageCost:
@@ -58,15 +60,13 @@ public struct SiteGenerator: Sendable {
                 return .verification(text: try templates.render("verification.md", try VerificationPageBuilder(runs: runs).view()))
             }
         }
-        var chartPoints: [RooflineChart.Point] = []
         var layerLinks: [[String: String]] = []
         var sweepCharts: [SweepChart] = []
         var pageCostCharts: [String: String] = [:]
         for output in outputs {
             switch output {
-            case let .layer(doc, text, point, link):
+            case let .layer(doc, text, _, link):
                 markdown.append(("op-\(doc.vendorClass)", doc.vendorClass, text))
-                chartPoints.append(RooflineChart.Point(label: doc.vendorClass, point: point))
                 layerLinks.append(link)
             case let .summary(text, charts):
                 markdown.append(("summary", "Model summary", text))
@@ -80,17 +80,17 @@ public struct SiteGenerator: Sendable {
         }
 
         markdown.append(("conventions", "Counting conventions", try templates.render("conventions.md", try conventionsView(conventions, links: links, report: report))))
-        let indexView: [String: Any] = [
-            "title": readme.title,
-            "readme": try links.rewrite(readme.body, source: Self.readmePath),
-            "workload": report.workload.summary,
-            "gpu": report.gpu.name,
-            "layers": layerLinks,
-        ]
+        let indexView = try IndexPageBuilder(report: report, directory: layerBuilder.directory).view(
+            title: readme.title, readme: try links.rewrite(readme.body, source: Self.readmePath), layers: layerLinks)
         markdown.append(("index", "ModelMeter knowledge base", try templates.render("index.md", indexView)))
 
-        let chart = try RooflineChart(gpu: report.gpu, precision: report.precision, points: chartPoints).svg()
-        var charts = [Self.chartFile: chart]
+        var charts: [String: String] = [:]
+        for chart in stageCharts { charts[chart.file] = chart.svg }
+        for doc in Self.layerDocs {
+            guard let occurrence = layerBuilder.directory.occurrences[doc.vendorClass] else { continue }
+            let chart = try rooflines.layerChart(occurrence)
+            charts[chart.file] = chart.svg
+        }
         for sweep in sweepCharts { charts[sweep.fileName] = sweep.svg() }
         charts.merge(pageCostCharts) { $1 }
         var files: [(path: String, data: Data)] = []
@@ -110,7 +110,13 @@ public struct SiteGenerator: Sendable {
             files.append(("kb/\(name)", Data(svg.utf8)))
             files.append(("html/\(name)", Data(svg.utf8)))
         }
-        files.append(("report.json", Data((try report.json().rendered() + "\n").utf8)))
+        // The downloads sit beside the pages that link to them, and at the top for scripts.
+        let json = Data((try report.json().rendered() + "\n").utf8)
+        let csv = Data(try report.csv().utf8)
+        for folder in ["kb/", "html/", ""] {
+            files.append(("\(folder)report.csv", csv))
+            files.append(("\(folder)report.json", json))
+        }
         return files
     }
 
@@ -143,10 +149,11 @@ public struct SiteGenerator: Sendable {
     private static func layerPage(
         _ doc: LayerDoc, report: ModelReport, builder: LayerPageBuilder, root: URL, templates: TemplateSet, links: LinkMap
     ) throws -> PageOutput {
-        guard let occurrence = LayerOccurrence.collect(doc, in: report) else {
+        guard let occurrence = builder.directory.occurrences[doc.vendorClass] else {
             throw SiteError(file: doc.hintDoc, "no \(doc.vendorClass) module in the workload \(report.workload.summary)")
         }
         let hint = try HintDocument.load(root: root, path: doc.hintDoc)
+        try HintFigures.check(root: root, path: doc.hintDoc)
         guard hint.title == doc.vendorClass else {
             throw SiteError(file: doc.hintDoc, line: 1, "title '# \(hint.title)' should be '# \(doc.vendorClass)'")
         }
@@ -158,6 +165,7 @@ public struct SiteGenerator: Sendable {
             "forward": Format.flops(primary.metrics.forward.totalFLOPs),
             "bound": point.bound.rawValue,
             "instances": Format.count(occurrence.configurations.reduce(0) { $0 + $1.paths.count }),
+            "configurations": Format.count(occurrence.configurations.count),
         ])
     }
 
@@ -185,21 +193,32 @@ public struct SiteGenerator: Sendable {
     /// Replaces `<img src="chart.svg" …>` of generated charts with the SVG itself, so the page
     /// stays self-contained.
     static func inlineCharts(_ html: String, charts: [String: String]) -> String {
-        var out = ""
-        var rest = Substring(html)
-        while let start = rest.range(of: "<img src=\"") {
-            out += rest[rest.startIndex..<start.lowerBound]
-            let afterSource = rest[start.upperBound...]
-            guard let quote = afterSource.firstIndex(of: "\""), let end = afterSource.range(of: "/>"),
-                  let svg = charts[String(afterSource[afterSource.startIndex..<quote])] else {
-                out += rest[start]
-                rest = afterSource
+        // Byte search: Foundation's string search is slow on Linux and this runs on every page.
+        let bytes = Array(html.utf8)
+        let marker = Array("<img src=\"".utf8)
+        var out: [UInt8] = []
+        var index = 0
+        var copied = 0
+        while index + marker.count <= bytes.count {
+            guard bytes[index] == marker[0], bytes[index..<(index + marker.count)].elementsEqual(marker) else {
+                index += 1
                 continue
             }
-            out += "<figure class=\"chart\">\(svg)</figure>"
-            rest = afterSource[end.upperBound...]
+            let sourceStart = index + marker.count
+            guard let quote = bytes[sourceStart...].firstIndex(of: UInt8(ascii: "\"")),
+                  let close = (quote..<max(quote, bytes.count - 1)).first(where: { bytes[$0] == UInt8(ascii: "/") && bytes[$0 + 1] == UInt8(ascii: ">") }),
+                  let svg = charts[String(decoding: bytes[sourceStart..<quote], as: UTF8.self)] else {
+                index += 1
+                continue
+            }
+            out += bytes[copied..<index]
+            out += Array("<figure class=\"chart\">\(svg)</figure>".utf8)
+            index = close + 2
+            copied = index
         }
-        return out + rest
+        if copied == 0 { return html }
+        out += bytes[copied...]
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Every layer type has a hint doc and every op doc has a layer type.
@@ -247,7 +266,7 @@ public struct SiteGenerator: Sendable {
         var options: RenderOptions = [.headingAnchors]
         if allowRawHTML { options.insert(.unsafe) }
         var body = HTMLLinks.rewrite(CommonMark.html(from: page.text, options: options), pages: Set(nav.map(\.page)))
-        if page.page == "summary" || page.page == "page-cost" { body = Self.inlineCharts(body, charts: charts) }
+        body = Self.inlineCharts(body, charts: charts)
         let view: [String: Any] = [
             "title": page.title,
             "content": body,

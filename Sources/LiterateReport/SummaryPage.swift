@@ -6,8 +6,10 @@ import DeepSeekOCR
 /// view, totals, and the roofline chart.
 struct SummaryPageBuilder {
     let report: ModelReport
+    /// Where each documented module's configuration is explained.
+    let directory: ConfigurationDirectory
 
-    func view(chartFile: String) throws -> [String: Any] {
+    func view() throws -> [String: Any] {
         let total = report.totals.forward.totalFLOPs
         var rows: [[String: Any]] = []
         var stages: [[String: Any]] = []
@@ -43,7 +45,6 @@ struct SummaryPageBuilder {
             "backwardCUDACore": Format.flops(totals.backward.cudaCoreFLOPs),
             "timeLowerBound": Format.seconds(point.timeLowerBoundSeconds),
             "bound": point.bound.rawValue,
-            "chartFile": chartFile,
             "stages": stages,
             "rows": rows,
         ]
@@ -76,7 +77,7 @@ struct SummaryPageBuilder {
                 tensorCoreFLOPs: metrics.forward.tensorCoreFLOPs * childCalls,
                 cudaCoreFLOPs: metrics.forward.cudaCoreFLOPs * childCalls,
                 ioBytes: metrics.forward.ioBytes * childCalls)
-            let type = child.layer.doc != nil ? "[\(child.layer.typeName)](op-\(child.layer.typeName).md)" : child.layer.typeName
+            let type = directory.link(to: child.layer).map { "[\(child.layer.typeName)](\($0))" } ?? child.layer.typeName
             let indent = String(repeating: "· ", count: depth)
             rows.append(try passColumns(pass, total).merging([
                 "module": "\(indent)`\(childPath)`",

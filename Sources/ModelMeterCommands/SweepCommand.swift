@@ -3,12 +3,12 @@ import DeepSeekOCR
 import Foundation
 import ModelMeter
 
-/// `modelmeter sweep`: the whole vision stack over a list of workload points, as CSV or JSON,
+/// `modelmeter sweep`: the vision stack (or every stage) over a list of workload points, as CSV or JSON,
 /// with optional SVG charts.
 struct SweepCommand: TextCommand {
     static let configuration = CommandConfiguration(
         commandName: "sweep",
-        abstract: "Evaluate the whole vision stack over resolutions, crop grids or batch sizes.",
+        abstract: "Evaluate the vision stack (or the whole model, --stage all) over resolutions, crop grids or batch sizes.",
         discussion: """
         Per point: vision tokens per page, forward tensor-core and CUDA-core FLOPs, forward I/O bytes, \
         peak activation bytes, weight bytes, and the forward time lower bound on every catalog GPU \
@@ -27,6 +27,9 @@ struct SweepCommand: TextCommand {
     @Option(help: "With --over crops: comma-separated page sizes WIDTHxHEIGHT; each gets the vendor's grid.")
     var pages: [String] = []
 
+    @Option(help: "Stages summed per point: vision (default), prefill, decode or all (the page: vision + prefill + one decode step).")
+    var stage: String = ModelStage.vision.rawValue
+
     @Option(help: "Table format: csv or json.")
     var format: String = "csv"
 
@@ -39,7 +42,7 @@ struct SweepCommand: TextCommand {
     @Option(help: ArgumentHelp("Benchmark: evaluate this many distinct points and print the time taken.", visibility: .hidden))
     var points: Int?
 
-    @Flag(help: ArgumentHelp("Benchmark: call metrics() for every point instead of sharing work across batch sizes.", visibility: .hidden))
+    @Flag(help: ArgumentHelp("Benchmark: evaluate every point exactly instead of once per shape in polynomial arithmetic.", visibility: .hidden))
     var direct = false
 
     @OptionGroup var options: WorkloadOptions
@@ -67,11 +70,12 @@ struct SweepCommand: TextCommand {
         }
         if let gpuSpec { gpus.append(try GPUSpecFile.load(path: gpuSpec)) }
         let base = try options.workload()
-        if let points { return try benchmark(points: points, base: base, precision: precision, gpus: gpus) }
+        let stages = try ModelStage.parseList(stage)
+        if let points { return try benchmark(points: points, base: base, precision: precision, gpus: gpus, stages: stages) }
 
         let sweep = Sweep(
             dimension: dimension, points: try sweepPoints(dimension, base: base), precision: precision, gpus: gpus,
-            strategy: direct ? .direct : .sharedAcrossBatch)
+            strategy: direct ? .direct : .polynomialInBatch, stages: stages)
         let result = try sweep.evaluate()
         if let chartDir {
             let xTitle = pages.isEmpty ? nil : "page size in pixels (crop grid the vendor picks)"
@@ -125,7 +129,9 @@ struct SweepCommand: TextCommand {
     /// and Gundam with each of the 23 grids of at most 9 crops, each with sdpa and eager: 54
     /// shapes) in turn, the batch growing by one every 54 points; reports the wall time of
     /// `Sweep.evaluate()`.
-    private func benchmark(points count: Int, base: Workload, precision: Precision, gpus: [GPUSpec]) throws -> String {
+    private func benchmark(
+        points count: Int, base: Workload, precision: Precision, gpus: [GPUSpec], stages: [ModelStage]
+    ) throws -> String {
         guard count >= 1 else {
             throw ModelMeterError.invalidShape(layer: "sweep", what: "--points", reason: "\(count) is not positive")
         }
@@ -138,19 +144,21 @@ struct SweepCommand: TextCommand {
         }
         let points = try (0..<count).map { index in
             let shape = shapes[index % shapes.count]
-            return SweepPoint(label: "\(index)", workload: try Workload(
-                mode: shape.mode, crops: shape.crops, batch: index / shapes.count + 1, kernel: shape.kernel))
+            var workload = try Workload(mode: shape.mode, crops: shape.crops, batch: index / shapes.count + 1, kernel: shape.kernel)
+            workload.decoder = base.decoder
+            return SweepPoint(label: "\(index)", workload: workload)
         }
         let clock = ContinuousClock()
         var result: SweepResult?
         let elapsed = try clock.measure {
             result = try Sweep(
                 dimension: .crops, points: points, precision: precision, gpus: gpus,
-                strategy: direct ? .direct : .sharedAcrossBatch).evaluate()
+                strategy: direct ? .direct : .polynomialInBatch, stages: stages).evaluate()
         }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         let rows = result?.rows.count ?? 0
         return String(format: "evaluated %d points in %.3f s (%.1f µs per point, ", rows, seconds, seconds / Double(max(rows, 1)) * 1e6)
-            + (direct ? "metrics() per point" : "shared across batch sizes") + ")\n"
+            + (direct ? "every stage evaluated per point" : "one polynomial evaluation per shape and stage")
+            + ", stages: \(stages.map(\.rawValue).joined(separator: "+")))\n"
     }
 }

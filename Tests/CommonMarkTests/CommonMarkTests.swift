@@ -377,6 +377,8 @@ struct HeadingAnchorTests {
         #expect(CommonMark.slug(for: "Cost model (FLOPs)") == "cost-model-flops")
         #expect(CommonMark.slug(for: "  snake_case and-dash ") == "snake_case-and-dash")
         #expect(CommonMark.slug(for: "!!!") == "section")
+        #expect(CommonMark.slug(for: "local crops · windowed block · B = 36, S = 196") == "local-crops-windowed-block-b-36-s-196")
+        #expect(CommonMark.slug(for: "— a -- b —") == "a-b")
     }
 
     @Test func nestedHeadingsAndSourcePos() {

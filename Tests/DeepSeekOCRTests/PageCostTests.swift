@@ -166,9 +166,12 @@ struct PageCostTests {
         let page = try Self.a4(batch: 64, outputTokens: 2000)
         let cost = try PageCostEvaluator(for: page).cost(page)
         let tensorTFLOPS = 100.0
-        // Bandwidth at which compute and memory time tie in the middle step: a crossing inside the run.
-        let middle = try cost.decodeStep.cost.at(913 + 1000)
-        let bandwidth = Double(middle.ioBytes) / (Double(middle.tensorCoreFLOPs) / (tensorTFLOPS * 1e12) + Double(middle.cudaCoreFLOPs) / 50e12)
+        // Bandwidth at which compute and memory time tie halfway between steps 1000 and 1001 (both
+        // are affine in L): a crossing inside the run that falls on no step.
+        let (a, b) = (try cost.decodeStep.cost.at(913 + 1000), try cost.decodeStep.cost.at(913 + 1001))
+        let computeSeconds = Double(a.tensorCoreFLOPs + b.tensorCoreFLOPs) / 2 / (tensorTFLOPS * 1e12)
+            + Double(a.cudaCoreFLOPs + b.cudaCoreFLOPs) / 2 / 50e12
+        let bandwidth = Double(a.ioBytes + b.ioBytes) / 2 / computeSeconds
         let gpu = GPUSpec(
             id: "test", name: "test GPU", architecture: "test",
             tensorCorePeaks: ["bf16": PeakThroughput(tensorTFLOPS, precision: "BF16", accumulate: "FP32")],

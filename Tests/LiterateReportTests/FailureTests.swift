@@ -14,7 +14,7 @@ struct FailureTests {
         let report = try TestProject.standardReport()
         try SiteGenerator(root: project).generate(report: report, output: output)
         let before = try TestProject.snapshot(output)
-        #expect(before.count == 27 * 2 + 11 * 2 + 1) // 27 pages in md + html, 11 charts in both, report.json
+        #expect(before.count == TestProject.expectedSiteFileCount)
         try damage(project)
         var message = ""
         do {

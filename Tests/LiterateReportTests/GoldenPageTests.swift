@@ -30,7 +30,7 @@ struct GoldenPageTests {
         let page = TestProject.text(try Data(contentsOf: Self.folder.appendingPathComponent("op-LayerNorm2d.md")))
         #expect(page.contains("| channel LayerNorm | CUDA core | `8·B·C·H·W` | `8·1·256·64·64` | 8.39 MFLOP |"))
         #expect(page.contains("| channel LayerNorm | CUDA core | `14·B·C·H·W` | `14·1·256·64·64` | 14.68 MFLOP |"))
-        #expect(page.contains("| weights | parameters × e = 512 × 2 | 1.02 kB |"))
+        #expect(page.contains("| weights | parameters × e | 512 × 2 | 1.02 kB |"))
         #expect(page.contains("4.20 MB"))
     }
 }

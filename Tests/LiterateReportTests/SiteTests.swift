@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import DeepSeekOCR
+import ModelMeter
 import LiterateReport
 
 @Suite("Knowledge-base site")
@@ -15,10 +16,18 @@ struct SiteTests {
             #expect(files["kb/\(page).md"] != nil, "kb/\(page).md")
             #expect(files["html/\(page).html"] != nil, "html/\(page).html")
         }
-        #expect(files["kb/roofline.svg"] != nil)
+        for stage in ["sam_model", "vision_model", "projector"] {
+            #expect(files["kb/roofline-stage-\(stage).svg"] != nil && files["html/roofline-stage-\(stage).svg"] != nil)
+        }
+        for doc in SiteGenerator.layerDocs { #expect(files["html/roofline-op-\(doc.vendorClass).svg"] != nil) }
         #expect(files["report.json"] != nil)
-        // (5 + 13 vision + 9 decoder pages) × 2 formats + (roofline + 2 sweeps × 4 charts + 2 page-cost charts) × 2 formats + report.json
-        #expect(files.count == 27 * 2 + 11 * 2 + 1)
+        #expect(files.count == TestProject.expectedSiteFileCount)
+        for folder in ["kb/", "html/", ""] {
+            #expect(files["\(folder)report.csv"] != nil && files["\(folder)report.json"] == files["report.json"])
+        }
+        let csv = try #require(files["html/report.csv"]).split(separator: UInt8(ascii: "\n"))
+        // One row per module instance, the total and the header.
+        #expect(csv.count == (try TestProject.standardReport()).modules.count + 2)
         #expect(files["html/page-cost-stages.svg"] != nil)
         #expect(files["kb/page-cost-serving.svg"] != nil)
         for quantity in ["flops", "io-bytes", "activation-memory", "time-lower-bound"] {
@@ -68,6 +77,82 @@ struct SiteTests {
         #expect(checked > 100)
     }
 
+    @Test("configurations have names a reader can tell apart, stable anchors, and child rows link to them")
+    func namedConfigurations() throws {
+        let files = try SiteGenerator(root: TestProject.root).render(report: try TestProject.standardReport())
+        func text(_ path: String) -> String { files.first { $0.path == path }.map { TestProject.text($0.data) } ?? "" }
+        // A 640 crop has a 40×40 token grid, padded to 42 for 14×14 windows: 3·3 = 9 windows per
+        // crop, 4 crops → B = 36 windows of S = 14·14 = 196 tokens.
+        let attention = text("kb/op-Attention.md")
+        #expect(attention.contains("\n### local crops · windowed block · B = 36, S = 196\n"))
+        #expect(attention.contains("| [local crops · windowed block · B = 36, S = 196](#local-crops-windowed-block-b-36-s-196) |"))
+        // The global view's 1024 image: 64×64 grid → 70 padded → 5·5 = 25 windows.
+        #expect(attention.contains("\n### global view · windowed block · B = 25, S = 196\n"))
+        #expect(!attention.contains("Configuration 1 of"))
+        let html = text("html/op-Attention.html")
+        #expect(html.contains("<h3 id=\"local-crops-windowed-block-b-36-s-196\">"))
+        // Block's attn row of a windowed crop block links to that Attention section.
+        let block = text("kb/op-Block.md")
+        #expect(block.contains("[attn](op-Attention.md#local-crops-windowed-block-b-36-s-196) (Attention)"))
+    }
+
+    @Test("rooflines: one point per configuration on a layer page, every leaf configuration per stage, each a link")
+    func rooflines() throws {
+        let report = try TestProject.standardReport()
+        let files = try SiteGenerator(root: TestProject.root).render(report: report)
+        func text(_ path: String) -> String { files.first { $0.path == path }.map { TestProject.text($0.data) } ?? "" }
+        // Attention runs in 4 configurations in Gundam mode (global and windowed blocks, two views).
+        let attention = text("html/roofline-op-Attention.svg")
+        #expect(attention.components(separatedBy: "r=\"4.5\"").count - 1 == 4)
+        #expect(attention.components(separatedBy: "<a href=\"#").count - 1 == 4)
+        // SAM's leaf layers: Attention 4 + MLPBlock 2 + LayerNorm2d 2 + PatchEmbed 2 configurations.
+        let sam = text("html/roofline-stage-sam_model.svg")
+        let links = Self.targets(in: sam, opener: "<a href=\"", closer: "\"")
+        #expect(links.count == 10)
+        #expect(Set(links.map { $0.split(separator: "#")[0] }) == ["op-Attention.html", "op-MLPBlock.html", "op-LayerNorm2d.html", "op-PatchEmbed.html"])
+        // Every point is drawn exactly once and every label is inside the chart.
+        #expect(sam.components(separatedBy: "r=\"4.5\"").count - 1 == 10)
+        for label in Self.targets(in: sam, opener: "<text x=\"", closer: "\"") {
+            let x = try #require(Double(label))
+            #expect(x >= 0 && x <= 1000)
+        }
+    }
+
+    @Test("the front page is for readers: headline figures, stages, downloads; no authoring rules")
+    func frontPage() throws {
+        let report = try TestProject.standardReport()
+        let files = try SiteGenerator(root: TestProject.root).render(report: report)
+        let page = try #require(files.first { $0.path == "kb/index.md" }.map { TestProject.text($0.data) })
+        for link in ["(summary.md)", "(verification.md)", "(conventions.md)", "(report.json)", "(report.csv)", "(op-Attention.md)"] {
+            #expect(page.contains(link), "front page lacks \(link)")
+        }
+        #expect(!page.contains("Rules for an op doc") && !page.contains("placeholder"))
+        // One stage row per top-level module of each view: 3 modules × 2 views in Gundam mode.
+        let stageRows = page.split(separator: "\n").filter { $0.hasPrefix("| global view: ") || $0.hasPrefix("| local crops: ") }
+        #expect(stageRows.count == 6)
+        #expect(page.contains("| forward time lower bound, whole stack | **\(SIUnits.seconds(try report.roofline(report.totals.forward).timeLowerBoundSeconds))**"))
+    }
+
+    @Test("every #fragment of an HTML link names an id on its target page")
+    func anchorsResolve() throws {
+        let files = try SiteGenerator(root: TestProject.root).render(report: try TestProject.standardReport())
+        var ids: [String: Set<String>] = [:]
+        for file in files where file.path.hasSuffix(".html") {
+            ids[file.path] = Set(Self.targets(in: TestProject.text(file.data), opener: " id=\"", closer: "\""))
+        }
+        var checked = 0
+        for file in files where file.path.hasSuffix(".html") {
+            for target in Self.targets(in: TestProject.text(file.data), opener: "href=\"", closer: "\"") where target.contains("#") {
+                let parts = target.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+                let page = parts[0].isEmpty ? file.path : "html/" + parts[0]
+                #expect(ids[page]?.contains(parts[1]) == true, "\(file.path) links to \(target): no such id")
+                checked += 1
+            }
+        }
+        // Every configuration row, "where it runs" entry and child row links to a section.
+        #expect(checked > 200)
+    }
+
     @Test("HTML pages are self-contained: inline CSS, inline SVG, no external resources")
     func selfContained() throws {
         let files = try SiteGenerator(root: TestProject.root).render(report: try TestProject.standardReport())
@@ -78,9 +163,14 @@ struct SiteTests {
             #expect(!html.contains("src=\"http"), "\(file.path) loads a remote resource")
         }
         let summary = files.first { $0.path == "html/summary.html" }.map { TestProject.text($0.data) } ?? ""
-        // The roofline and the eight sweep charts are inlined in the summary page.
-        #expect(summary.components(separatedBy: "<svg").count - 1 == 9)
-        #expect(!summary.contains("<img"))
+        // The five stage rooflines (sam_model, vision_model, projector, prefill, decode) and the
+        // eight sweep charts are inlined in the summary page, each layer page's own roofline in the layer page.
+        #expect(summary.components(separatedBy: "<svg").count - 1 == 13)
+        for file in files where file.path.hasPrefix("html/") && file.path.hasSuffix(".html") {
+            #expect(!TestProject.text(file.data).contains("<img"), "\(file.path) still has an <img>")
+        }
+        let attention = files.first { $0.path == "html/op-Attention.html" }.map { TestProject.text($0.data) } ?? ""
+        #expect(attention.components(separatedBy: "<svg").count - 1 == 1)
     }
 
     @Test("the Attention page shows the QKV formula, its substitution and its value together")

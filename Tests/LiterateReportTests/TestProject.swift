@@ -11,6 +11,16 @@ enum TestProject {
     /// The default workload's report (dsocr-standard-v1 on the RTX 5090, bf16).
     static func standardReport() throws -> ModelReport { try ModelReport(workload: try Workload.standard(), stages: ModelStage.allCases) }
 
+    /// Files of the standard site: pages (index, summary, verification, conventions, one per
+    /// layer type) and charts (a roofline per stage: sam_model, vision_model, projector, prefill,
+    /// decode; one per layer page; 2 sweeps × 4) in kb/ and html/, plus report.json and report.csv
+    /// at the top and in kb/ and html/.
+    static var expectedSiteFileCount: Int {
+        let pages = 5 + DeepSeekOCRModel.layers.count          // index, summary, page-cost, verification, conventions
+        let charts = 5 + DeepSeekOCRModel.layers.count + 2 * 4 + 2  // + the page-cost stage and serving charts
+        return 2 * (pages + charts) + 2 * 3
+    }
+
     /// A fresh temporary folder.
     static func temporaryFolder(_ name: String) throws -> URL {
         let url = FileManager.default.temporaryDirectory

@@ -146,7 +146,7 @@ import Testing
     }
 
     static let badInputs: [BadInput] = [
-        BadInput(arguments: ["explain", "Foo"], message: "Error: unknown layer 'Foo'; accepted: Attention, Block, MLPBlock, LayerNorm2d, PatchEmbed, ImageEncoderViT, CLIPVisionEmbeddings, NoTPAttention, NoTPFeedForward, NoTPTransformerBlock, NoTPTransformer, VitModel, MlpProjector, LlamaAttention, LlamaRotaryEmbedding, DeepseekV2RMSNorm, DeepseekV2MLP, MoEGate, DeepseekV2MoE, DeepseekV2DecoderLayer, DeepseekV2Model, DeepseekV2ForCausalLM"),
+        BadInput(arguments: ["explain", "Foo"], message: "Error: unknown layer 'Foo'; accepted: " + DeepSeekOCRModel.layers.map(\.name).joined(separator: ", ")),
         BadInput(arguments: ["explain", "Attention", "--set", "heads=7"], message: "Error: Attention: invalid num_heads: num_heads = 7 does not divide dim = 768"),
         BadInput(arguments: ["explain", "Attention", "--set", "foo=1"], message: "Error: unknown parameter of Attention 'foo'; accepted: batch, height, width, dim, heads, relpos-height, relpos-width, kernel"),
         BadInput(arguments: ["explain", "MLPBlock", "--set", "kernel=sdpa"], message: "Error: unknown parameter of MLPBlock 'kernel'; accepted: batch, tokens, dim, mlp-dim"),

@@ -106,9 +106,11 @@ import FoundationXML
         }
     }
 
-    /// Sharing work across batch sizes gives exactly what `metrics()` gives per point.
+    /// One polynomial evaluation per shape gives exactly what the exact evaluator gives per
+    /// point, for every stage, over batches from 1 to 1000 (the decoder's distinct-experts count
+    /// changes with the batch: 6, 11, 16, … up to 64).
     @Test(arguments: [AttentionKernel.sdpa, .eager], [Precision.bf16, .fp32, .fp8])
-    func sharedEvaluationIsExact(kernel: AttentionKernel, precision: Precision) throws {
+    func polynomialEvaluationIsExact(kernel: AttentionKernel, precision: Precision) throws {
         var points: [SweepPoint] = []
         let grids = try Sweep.defaultGrids()
         for batch in [1, 2, 3, 5, 8, 13, 64, 1000] {
@@ -119,17 +121,37 @@ import FoundationXML
                 points.append(SweepPoint(label: "", workload: try Workload(mode: .gundam, crops: grid, batch: batch, kernel: kernel)))
             }
         }
-        let shared = try Sweep(dimension: .batch, points: points, precision: precision).evaluate()
-        let direct = try Sweep(dimension: .batch, points: points, precision: precision, strategy: .direct).evaluate()
-        for (a, b) in zip(shared.rows, direct.rows) {
+        let stages = ModelStage.allCases
+        let fast = try Sweep(dimension: .batch, points: points, precision: precision, stages: stages).evaluate()
+        let direct = try Sweep(dimension: .batch, points: points, precision: precision, strategy: .direct, stages: stages).evaluate()
+        for (a, b) in zip(fast.rows, direct.rows) {
             #expect(a.forward == b.forward)
             #expect(a.activationBytes == b.activationBytes)
             #expect(a.weightBytes == b.weightBytes)
+            #expect(a.kvCacheBytes == b.kvCacheBytes)
             #expect(a.timeLowerBoundSeconds == b.timeLowerBoundSeconds)
         }
-        // The shared path is really taken (the batch-affine form verifies).
-        #expect(BatchAffineModel(workload: try Workload(mode: .gundam, kernel: kernel), precision: precision) != nil)
-        #expect(BatchAffineModel(workload: try Workload(mode: .large, kernel: kernel), precision: precision) != nil)
+        // The polynomial path is really taken: every stage of these shapes is a polynomial in B.
+        for stage in stages {
+            for workload in [try Workload(mode: .gundam, kernel: kernel), try Workload(mode: .large, kernel: kernel)] {
+                _ = try StagePolynomial(stage: stage, workload: workload, precision: precision)
+            }
+        }
+    }
+
+    @Test func wholeModelRowsAddTheStages() throws {
+        // --stage all sums the three stages' forward FLOPs and keeps each model's weights once.
+        let workload = try Workload(mode: .base, batch: 2)
+        let report = try ModelReport(workload: workload, stages: ModelStage.allCases)
+        let row = try #require(try Sweep(
+            dimension: .batch, points: [SweepPoint(label: "x", workload: workload)], stages: ModelStage.allCases).evaluate().rows.first)
+        let stageSum = report.stages.reduce(0) { $0 + $1.totals.forward.tensorCoreFLOPs }
+        #expect(row.forward.tensorCoreFLOPs == stageSum)
+        // Weights: the vision stack's plus the decoder's 2,934,734,080 parameters, in bf16.
+        let vision = try #require(report.stage(.vision)).totals.memory.weightBytes
+        #expect(row.weightBytes == vision + 2_934_734_080 * 2)
+        // KV cache after the decode step: 2 pages × (273 + 10 + 1) positions × 61,440 B.
+        #expect(row.kvCacheBytes == 2 * 284 * 61_440)
     }
 
     @Test func missingRoofsLeaveEmptyCells() throws {

@@ -43,6 +43,29 @@ struct FormulaTests {
         #expect(try (sum + sum).evaluate() == 40)
     }
 
+    @Test("a negative addend prints as a subtraction, never '+ -'")
+    func negativeAddends() throws {
+        let h = Symbol("H", 40), d = Symbol("d", 64), b = Symbol("B", 3)
+        // The rel-pos resize: 4·(2·H − 1)·d = 4·79·64 = 20,224.
+        let resize = 4 * (2 * h.formula + .constant(-1)) * d
+        #expect(resize.symbolic == "4·(2·H − 1)·d")
+        #expect(resize.substituted == "4·(2·40 − 1)·64")
+        #expect(try resize.evaluate() == 20_224)
+        // -3·B and -1·B as later addends: H − 3·B = 40 − 9 = 31; H − B = 37.
+        let minusThree = h.formula + (-3) * b.formula
+        #expect(minusThree.symbolic == "H − 3·B")
+        #expect(try minusThree.evaluate() == 31)
+        let minusOne = h.formula + .product([.constant(-1), b.formula])
+        #expect(minusOne.symbolic == "H − B")
+        #expect(minusOne.substituted == "40 − 3")
+        #expect(try minusOne.evaluate() == 37)
+        // A leading negative constant stays as it is: −1 + H prints "-1 + H".
+        #expect((Formula.constant(-1) + h.formula).symbolic == "-1 + H")
+        for formula in [resize, minusThree, minusOne] {
+            #expect(!formula.symbolic.contains("+ -") && !formula.substituted.contains("+ -"))
+        }
+    }
+
     @Test("powers print with superscript digits and bind tighter than products")
     func powers() throws {
         let s = Symbol("S", 196)

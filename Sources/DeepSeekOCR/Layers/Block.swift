@@ -100,6 +100,8 @@ public struct Block: Layer {
     /// True for global-attention blocks.
     public var isGlobal: Bool { windowSize == nil }
 
+    public var role: String? { isGlobal ? "global-attention block" : "windowed block" }
+
     public var symbols: [Symbol] {
         [batch, height, width, dim] + (windowSize.map { [$0, paddedHeight, paddedWidth, windowsPerImage] } ?? [])
     }

@@ -33,9 +33,13 @@ public struct VisionEncoderView: Layer {
         self.imageSize = Symbol("R", imageSize, "image side in pixels")
         self.featureGrid = Symbol("g", grid, "feature grid side")
         featureWidths = (clip.hiddenSize, sam.net3Channels)
+        evaluationKey = "\(typeName)|B=\(batch)|R=\(imageSize)|\(kernel)|\(projectorType)|\(sam)|\(clip)"
     }
 
     public var symbols: [Symbol] { [batch, imageSize, featureGrid] }
+
+    /// Everything the view's costs follow from: its batch, image side, kernel, projector and configurations.
+    public let evaluationKey: String?
 
     public var steps: [Step] {
         let tokens = batch * featureGrid * featureGrid

@@ -78,7 +78,7 @@ public struct ModelReport: Sendable {
         modules = self.stages.flatMap { stage in
             stage.evaluated.moduleInstances().map { $0.prefixed(stage.stage.pathPrefix) }
         }
-        totals = try Self.combine(self.stages)
+        totals = try Self.combine(self.stages.map { ($0.stage, $0.totals) })
     }
 
     /// Every module instance including each stage's root (path `prefill/`, `decode/`; the
@@ -90,14 +90,13 @@ public struct ModelReport: Sendable {
     /// The report of one stage, when it was evaluated.
     public func stage(_ stage: ModelStage) -> StageReport? { stages.first { $0.stage == stage } }
 
-    /// Sums FLOPs and bytes; counts the vision and decoder weights once each; keeps the largest
-    /// activation peak, KV cache and training footprint.
-    private static func combine(_ stages: [StageReport]) throws -> LayerMetrics {
-        var total = stages[0].totals
+    /// Sums FLOPs and bytes; counts the vision and decoder weights once each (prefill and
+    /// decode share the decoder); keeps the largest activation peak, KV cache and training footprint.
+    public static func combine(_ stages: [(stage: ModelStage, metrics: LayerMetrics)]) throws -> LayerMetrics {
+        var total = stages[0].metrics
         var weightsCounted: Set<Bool> = [stages[0].stage == .vision]
-        for stage in stages.dropFirst() {
-            let m = stage.totals
-            func add(_ a: Int, _ b: Int) throws -> Int { try ModelMeterError.checkedSum(a, b, "report totals") }
+        func add(_ a: Int, _ b: Int) throws -> Int { try ModelMeterError.checkedSum(a, b, "report totals") }
+        for (stage, m) in stages.dropFirst() {
             total.forward = PassCost(
                 tensorCoreFLOPs: try add(total.forward.tensorCoreFLOPs, m.forward.tensorCoreFLOPs),
                 cudaCoreFLOPs: try add(total.forward.cudaCoreFLOPs, m.forward.cudaCoreFLOPs),
@@ -106,7 +105,7 @@ public struct ModelReport: Sendable {
                 tensorCoreFLOPs: try add(total.backward.tensorCoreFLOPs, m.backward.tensorCoreFLOPs),
                 cudaCoreFLOPs: try add(total.backward.cudaCoreFLOPs, m.backward.cudaCoreFLOPs),
                 ioBytes: try add(total.backward.ioBytes, m.backward.ioBytes))
-            if weightsCounted.insert(stage.stage == .vision).inserted {
+            if weightsCounted.insert(stage == .vision).inserted {
                 total.parameters = try add(total.parameters, m.parameters)
                 total.memory.weightBytes = try add(total.memory.weightBytes, m.memory.weightBytes)
                 total.memory.gradientBytes = try add(total.memory.gradientBytes, m.memory.gradientBytes)

@@ -12,41 +12,42 @@ public struct SweepPoint: Sendable {
     }
 }
 
-/// The whole vision stack's totals at one sweep point.
+/// The sweep's stages together at one point (see `ModelReport.combine`).
 public struct SweepRow: Sendable {
     public let label: String
     public let workload: Workload
     public let visionTokensPerPage: Int
-    /// Forward pass of the whole stack (all views, all pages).
+    /// Forward pass of the swept stages (all views, all pages; prefill; one decode step).
     public let forward: PassCost
-    /// Inference peak of live activations.
+    /// Largest inference activation peak of the stages.
     public let activationBytes: Int
+    /// Vision and decoder weights, each once.
     public let weightBytes: Int
-    /// Forward time lower bound per GPU, in `SweepResult.gpus` order; nil when the GPU has no
-    /// tensor-core roof at the sweep's precision (fp8 on an A100).
+    /// KV cache after the last decoder stage (0 for the vision stack alone).
+    public let kvCacheBytes: Int
+    /// Forward time lower bound per GPU, in `SweepResult.gpus` order: the sum of each stage's
+    /// roofline bound; nil when the GPU has no tensor-core roof at the sweep's precision.
     public let timeLowerBoundSeconds: [Double?]
 }
 
-/// Evaluates the DeepSeek-OCR vision stack over a list of workload points: the data behind
-/// `modelmeter sweep` and its charts.
+/// Evaluates DeepSeek-OCR's stages (the vision stack by default; prefill and a decode step with
+/// `stages`) over a list of workload points: the data behind `modelmeter sweep` and its charts.
 ///
-/// Totals come from `DeepSeekOCRVision(workload:).metrics(precision:)` (sums over terms and
-/// children × multiplicities, no tree expansion). That costs about a millisecond and a half per
-/// point, so by default points that differ only in batch share one evaluation: for a fixed mode,
-/// crop grid, kernel and projector every cost term is affine in the batch `B`, hence
+/// A full evaluation costs about a millisecond per stage, so by default each shape is evaluated
+/// once, by the same evaluator as every report, in polynomial arithmetic: every symbol named
+/// `B` (pages, or pages × crops, × windows…) becomes `value at one page · x₀`, the decoder's
+/// distinct-experts count `E_t` becomes `x₁`, and in decoder stages `S` and `L` become `x₂`, `x₃`
+/// (so one polynomial serves every prompt length and cache size):
 ///
 /// ```
-/// FLOPs(B), I/O(B)   = a + b·B                    (fitted from metrics at B = 1, 2; checked at B = 3)
-/// weights(B)         = constant
-/// activations(B)     = max over paths (a_k + b_k·B)   (held tensors down the tree + one term's working set)
+/// FLOPs, bytes       = p(B, E_t, S, L)                   exact polynomials from the layer formulas
+/// activations        = max over the peak's candidates    (the evaluator's own max, kept symbolic)
+/// E_t                = round(E·(1 − (1 − k/E)^(B·S)))     per point, as `RoutedExperts` computes it
 /// ```
-/// `BatchAffineModel` builds that form from the layer tree at B = 1, 2, 3, checks every term is
-/// affine and that the form reproduces `metrics()` exactly at all three batches, and otherwise
-/// falls back to `metrics()` per point. Results are exact integers either way.
-///
-/// Cost (release build, one core): about 8 ms per distinct shape (three `metrics()` calls and
-/// three tree walks), then about 1.5 µs per point; 10,000 points over all 54 shapes take ~0.45 s,
-/// against ~16 s with `.direct`.
+/// Vision views (SAM + CLIP + projector at one image side and batch) are evaluated once per
+/// sweep and shared between shapes (`EvaluationCache`).
+/// A point then costs a few polynomial evaluations. A shape whose formulas put the batch inside
+/// a division (not a polynomial) is evaluated point by point instead.
 public struct Sweep: Sendable {
     /// What a sweep varies.
     public enum Dimension: String, CaseIterable, Sendable {
@@ -64,10 +65,10 @@ public struct Sweep: Sendable {
 
     /// How points are evaluated.
     public enum Strategy: Sendable {
-        /// `metrics(precision:)` for every point.
+        /// An exact evaluation of every stage's tree for every point.
         case direct
-        /// One verified batch-affine form per (mode, crops, kernel, projector); `direct` when it does not verify.
-        case sharedAcrossBatch
+        /// One polynomial evaluation per shape and stage, then a few polynomial values per point.
+        case polynomialInBatch
     }
 
     public let dimension: Dimension
@@ -76,196 +77,140 @@ public struct Sweep: Sendable {
     /// GPUs whose time lower bound each row reports (the whole catalog by default).
     public let gpus: [GPUSpec]
     public let strategy: Strategy
+    public let stages: [ModelStage]
 
     public init(
         dimension: Dimension, points: [SweepPoint], precision: Precision = .bf16, gpus: [GPUSpec] = GPUCatalog.all,
-        strategy: Strategy = .sharedAcrossBatch
+        strategy: Strategy = .polynomialInBatch, stages: [ModelStage] = [.vision]
     ) {
         self.dimension = dimension
         self.points = points
         self.precision = precision
         self.gpus = gpus
         self.strategy = strategy
+        self.stages = stages.isEmpty ? [.vision] : stages
     }
 
     /// Every point's totals, in point order.
     public func evaluate() throws -> SweepResult {
-        var models: [ShapeKey: BatchAffineModel?] = [:]
+        var shapes: [ShapeKey: StagePolynomial?] = [:]
+        let views = EvaluationCache<PolynomialArithmetic>()
         var rows: [SweepRow] = []
         rows.reserveCapacity(points.count)
         for point in points {
             let workload = point.workload
-            var totals: BatchAffineModel.Totals?
-            if strategy == .sharedAcrossBatch {
-                let key = ShapeKey(workload)
-                if models[key] == nil { models[key] = .some(BatchAffineModel(workload: workload, precision: precision)) }
-                totals = models[key]??.totals(batch: workload.batch)
+            var perStage: [(stage: ModelStage, metrics: LayerMetrics)] = []
+            var times = [Double?](repeating: 0, count: gpus.count)
+            for stage in stages {
+                var metrics: LayerMetrics?
+                if strategy == .polynomialInBatch {
+                    let key = ShapeKey(stage: stage, workload: workload)
+                    if shapes[key] == nil {
+                        shapes[key] = .some(try? StagePolynomial(stage: stage, workload: workload, precision: precision, cache: views))
+                    }
+                    metrics = shapes[key]??.metrics(for: workload)
+                }
+                let values = try metrics ?? StageReport.model(stage, workload: workload).metrics(precision: precision)
+                perStage.append((stage, values))
+                for (index, gpu) in gpus.enumerated() {
+                    let time = (try? RooflinePoint(cost: values.forward, gpu: gpu, precision: precision))?.timeLowerBoundSeconds
+                    times[index] = time.flatMap { t in times[index].map { $0 + t } }
+                }
             }
-            let values = try totals ?? BatchAffineModel.Totals(try DeepSeekOCRVision(workload: workload).metrics(precision: precision))
-            let times = gpus.map { gpu in
-                (try? RooflinePoint(cost: values.forward, gpu: gpu, precision: precision))?.timeLowerBoundSeconds
-            }
+            let totals = try ModelReport.combine(perStage)
             rows.append(SweepRow(
                 label: point.label, workload: workload, visionTokensPerPage: workload.visionTokensPerPage,
-                forward: values.forward, activationBytes: values.activationBytes,
-                weightBytes: values.weightBytes, timeLowerBoundSeconds: times))
+                forward: totals.forward, activationBytes: totals.memory.activationBytes,
+                weightBytes: totals.memory.weightBytes, kvCacheBytes: totals.memory.kvCacheBytes, timeLowerBoundSeconds: times))
         }
-        return SweepResult(dimension: dimension, precision: precision, gpus: gpus, rows: rows)
+        return SweepResult(dimension: dimension, precision: precision, gpus: gpus, stages: stages, rows: rows)
     }
 
-    /// Everything but the batch: workloads with equal keys share one batch-affine form.
+    /// What a stage's polynomial cannot vary: the vision stack's shape (mode, crops, kernel,
+    /// projector); the decoder's configuration, kernel and head, and whether the cache is empty
+    /// (the formulas then drop `L`). Batch, positions and cache length are variables.
     private struct ShapeKey: Hashable {
-        let mode: VisionMode
+        let stage: ModelStage
+        let mode: VisionMode?
         let crops: CropGrid?
         let kernel: AttentionKernel
-        let projector: String
+        let projector: ProjectorType?
+        let configuration: DeepseekV2Configuration?
+        let logits: LogitPositions?
+        let emptyCache: Bool
 
-        init(_ workload: Workload) {
-            mode = workload.mode
-            crops = workload.hasLocalView ? workload.crops : nil
+        init(stage: ModelStage, workload: Workload) {
+            self.stage = stage
+            let vision = stage == .vision
+            mode = vision ? workload.mode : nil
+            crops = vision && workload.hasLocalView ? workload.crops : nil
             kernel = workload.kernel
-            projector = "\(workload.projectorType)"
+            projector = vision ? workload.projectorType : nil
+            configuration = vision ? nil : workload.decoder.configuration
+            logits = vision ? nil : workload.decoder.logits
+            emptyCache = stage == .decode && workload.decodeContext == 0
         }
     }
 }
 
-/// `a + b·B`, exact.
-struct Affine: Hashable, Sendable {
-    var constant: Int
-    var slope: Int
+/// One stage of one shape, evaluated once in polynomial arithmetic (see `Sweep`). Variables:
+/// `x₀` pages (every `B` is `value at one page · x₀`), `x₁` distinct experts touched `E_t`, and
+/// for decoder stages `x₂` new positions `S` and `x₃` cached positions `L`.
+struct StagePolynomial: Sendable {
+    let stage: ModelStage
+    let totals: Totals<PolynomialArithmetic>
+    let configuration: DeepseekV2Configuration
 
-    /// The line through `(1, v1)` and `(2, v2)` when `(3, v3)` lies on it too; nil otherwise.
-    static func fit(_ v1: Int, _ v2: Int, _ v3: Int) -> Affine? {
-        let (slope, o1) = v2.subtractingReportingOverflow(v1)
-        let (next, o2) = v3.subtractingReportingOverflow(v2)
-        let (constant, o3) = v1.subtractingReportingOverflow(slope)
-        guard !o1, !o2, !o3, next == slope else { return nil }
-        return Affine(constant: constant, slope: slope)
-    }
-
-    /// The value at `batch`; nil on 64-bit overflow.
-    func callAsFunction(_ batch: Int) -> Int? {
-        let (product, o1) = slope.multipliedReportingOverflow(by: batch)
-        let (sum, o2) = constant.addingReportingOverflow(product)
-        return o1 || o2 ? nil : sum
-    }
-}
-
-/// The vision stack's sweep totals for one (mode, crops, kernel, projector) as exact
-/// functions of the batch; nil from `init` when the tree is not affine in the batch or the
-/// form does not reproduce `metrics(precision:)` at B = 1, 2, 3.
-struct BatchAffineModel: Sendable {
-    struct Totals: Sendable {
-        let forward: PassCost
-        let activationBytes: Int
-        let weightBytes: Int
-
-        init(forward: PassCost, activationBytes: Int, weightBytes: Int) {
-            self.forward = forward
-            self.activationBytes = activationBytes
-            self.weightBytes = weightBytes
-        }
-
-        init(_ metrics: LayerMetrics) {
-            self.init(forward: metrics.forward, activationBytes: metrics.memory.activationBytes, weightBytes: metrics.memory.weightBytes)
-        }
-    }
-
-    let tensorCoreFLOPs: Affine
-    let cudaCoreFLOPs: Affine
-    let ioBytes: Affine
-    let weightBytes: Int
-    /// Activation candidates (in bytes) not dominated for B ≥ 1; the peak is their maximum.
-    let activationPaths: [Affine]
-
-    init?(workload: Workload, precision: Precision) {
-        let batches = [1, 2, 3]
-        guard let models = try? batches.map({ batch in
-            try DeepSeekOCRVision(workload: Workload(
-                mode: workload.mode, crops: workload.crops, batch: batch, kernel: workload.kernel,
-                projectorType: workload.projectorType))
-        }), let metrics = try? models.map({ try $0.metrics(precision: precision) }) else { return nil }
-        func fit(_ value: (LayerMetrics) -> Int) -> Affine? { Affine.fit(value(metrics[0]), value(metrics[1]), value(metrics[2])) }
-        guard let tensorCore = fit(\.forward.tensorCoreFLOPs), let cudaCore = fit(\.forward.cudaCoreFLOPs),
-              let io = fit(\.forward.ioBytes), metrics.allSatisfy({ $0.memory.weightBytes == metrics[0].memory.weightBytes })
-        else { return nil }
-        var paths: [Affine] = []
-        guard (try? Self.collect(models, held: [0, 0, 0], bytes: precision.bytesPerElement, into: &paths)) == true else {
-            return nil
-        }
-        // Keep the upper envelope's candidates: drop a path when another is at least as high at
-        // B = 1 and grows at least as fast.
-        let sorted = paths.sorted { ($0.slope, $0.constant) > ($1.slope, $1.constant) }
-        var kept: [Affine] = []
-        for path in sorted where !kept.contains(where: { $0.slope >= path.slope && ($0(1) ?? .max) >= (path(1) ?? .max) }) {
-            kept.append(path)
-        }
-        tensorCoreFLOPs = tensorCore
-        cudaCoreFLOPs = cudaCore
-        ioBytes = io
-        weightBytes = metrics[0].memory.weightBytes
-        activationPaths = kept
-        for (batch, metric) in zip(batches, metrics) {
-            guard let totals = totals(batch: batch), totals.forward == metric.forward,
-                  totals.activationBytes == metric.memory.activationBytes else { return nil }
-        }
-    }
-
-    /// Walks three trees built at B = 1, 2, 3 in step. Every step must match in kind and
-    /// multiplicity and every term's FLOPs, bytes and working set must be affine in B. Appends
-    /// one activation path per layer (its held tensors) and per term (held + working set), as
-    /// `Layer.metrics` sums them: `activation = held + max(own working sets, children's peaks)`.
-    private static func collect(_ layers: [any Layer], held: [Int], bytes: Int, into paths: inout [Affine]) throws -> Bool {
-        let heldHere = try zip(layers, held).map { layer, above in try layer.heldActivationElements.evaluate() + above }
-        guard let base = Affine.fit(heldHere[0] * bytes, heldHere[1] * bytes, heldHere[2] * bytes) else { return false }
-        paths.append(base)
-        let steps = layers.map(\.steps)
-        guard steps[1].count == steps[0].count, steps[2].count == steps[0].count else { return false }
-        for index in steps[0].indices {
-            switch (steps[0][index], steps[1][index], steps[2][index]) {
-            case let (.term(t1), .term(t2), .term(t3)):
-                let terms = [t1, t2, t3]
-                guard t2.unit == t1.unit, t3.unit == t1.unit else { return false }
-                for formula in [\CostTerm.forwardFLOPs, \CostTerm.forwardTraffic.total] {
-                    let values = try terms.map { try $0[keyPath: formula].evaluate() }
-                    guard Affine.fit(values[0], values[1], values[2]) != nil else { return false }
-                }
-                let working = try zip(terms, heldHere).map { term, above in
-                    (try term.forwardTraffic.workingSet.evaluate() + above) * bytes
-                }
-                guard let path = Affine.fit(working[0], working[1], working[2]) else { return false }
-                paths.append(path)
-            case let (.child(c1), .child(c2), .child(c3)):
-                guard c2.count == c1.count, c3.count == c1.count, c2.ownsParameters == c1.ownsParameters,
-                      c3.ownsParameters == c1.ownsParameters,
-                      try collect([c1.layer, c2.layer, c3.layer], held: heldHere, bytes: bytes, into: &paths)
-                else { return false }
-            default:
-                return false
-            }
-        }
-        return true
-    }
-
-    /// Totals above this go to `metrics()` instead: it also evaluates backward costs (up to 3×
-    /// forward) and names the formula that overflows, so near the 64-bit limit both paths must
-    /// fail alike.
+    /// Totals above this go to the exact evaluator instead, which names the formula that overflows.
     static let fastPathLimit = Int.max / 64
 
-    /// The totals at `batch`; nil near or past 64-bit overflow (the caller then asks `metrics()`).
-    func totals(batch: Int) -> Totals? {
-        guard let tensorCore = tensorCoreFLOPs(batch), let cudaCore = cudaCoreFLOPs(batch), let io = ioBytes(batch) else {
-            return nil
+    static func arithmetic(for stage: ModelStage) -> PolynomialArithmetic {
+        let decoder = stage != .vision
+        return PolynomialArithmetic { symbol in
+            switch symbol.name {
+            case "B": return Polynomial(variable: 0, coefficient: symbol.value)
+            case "E_t": return Polynomial(variable: 1)
+            case "S" where decoder: return Polynomial(variable: 2)
+            case "L" where decoder: return Polynomial(variable: 3)
+            default: return nil
+            }
         }
-        var activation = Int.min
-        for path in activationPaths {
-            guard let value = path(batch) else { return nil }
-            activation = max(activation, value)
+    }
+
+    init(
+        stage: ModelStage, workload: Workload, precision: Precision, cache: EvaluationCache<PolynomialArithmetic>? = nil
+    ) throws {
+        var onePage = try Workload(
+            mode: workload.mode, crops: workload.crops, batch: 1, kernel: workload.kernel,
+            projectorType: workload.projectorType, page: workload.page)
+        onePage.decoder = workload.decoder
+        self.stage = stage
+        // Vision views are shared across shapes through the cache; decoder stages vary by variables.
+        totals = try StageReport.model(stage, workload: onePage)
+            .evaluate(in: Self.arithmetic(for: stage), precision: precision, cache: stage == .vision ? cache : nil).totals
+        configuration = workload.decoder.configuration
+    }
+
+    /// The stage's exact totals for `workload`; nil near 64-bit overflow.
+    func metrics(for workload: Workload) -> LayerMetrics? {
+        let batch = workload.batch
+        let positions = stage == .prefill ? workload.prefillTokens : 1
+        let cached = stage == .decode ? workload.decodeContext : 0
+        let (tokens, overflow) = batch.multipliedReportingOverflow(by: positions)
+        guard !overflow else { return nil }
+        let variables = [batch, RoutedExperts.touchedExpertCount(configuration: configuration, tokens: tokens), positions, cached]
+        func exact(_ polynomial: Polynomial) -> Int? {
+            polynomial.value(at: variables).flatMap { $0 <= Self.fastPathLimit ? $0 : nil }
         }
-        guard max(tensorCore, cudaCore, io, activation) <= Self.fastPathLimit else { return nil }
-        return Totals(
-            forward: PassCost(tensorCoreFLOPs: tensorCore, cudaCoreFLOPs: cudaCore, ioBytes: io),
-            activationBytes: activation, weightBytes: weightBytes)
+        return totals.metrics(value: exact) { candidates in
+            // The peak's value is its largest candidate's.
+            var largest = 0
+            for candidate in candidates {
+                guard let value = exact(candidate) else { return nil }
+                largest = max(largest, value)
+            }
+            return largest
+        }
     }
 }
 
@@ -335,6 +280,7 @@ public struct SweepResult: Sendable {
     public let dimension: Sweep.Dimension
     public let precision: Precision
     public let gpus: [GPUSpec]
+    public let stages: [ModelStage]
     public let rows: [SweepRow]
 
     /// CSV (RFC 4180 quoting), one row per point; empty time cells where a GPU lacks the precision.
@@ -364,7 +310,8 @@ public struct SweepResult: Sendable {
             ("sweep", .string(dimension.rawValue)),
             ("precision", .string(precision.rawValue)),
             ("gpus", .array(gpus.map { .string($0.id) })),
-            ("units", .string("FLOP and bytes are exact integers for the whole stack (all views, all pages); seconds are forward lower bounds")),
+            ("stages", .array(stages.map { .string($0.rawValue) })),
+            ("units", .string("FLOP and bytes are exact integers for the stages together (all views, all pages); seconds are forward lower bounds, summed over stages")),
             ("points", .array(rows.map { row in
                 .object([
                     ("label", .string(row.label)),
@@ -377,6 +324,7 @@ public struct SweepResult: Sendable {
                     ("forwardIOBytes", .int(row.forward.ioBytes)),
                     ("activationBytes", .int(row.activationBytes)),
                     ("weightBytes", .int(row.weightBytes)),
+                    ("kvCacheBytes", .int(row.kvCacheBytes)),
                     ("timeLowerBoundSeconds", .object(zip(gpus, row.timeLowerBoundSeconds).map { gpu, time in
                         (gpu.id, time.map(JSONValue.double) ?? .null)
                     })),
@@ -535,7 +483,8 @@ extension SweepResult {
         let labels = rows.map(\.label)
         let prefix = "sweep-\(dimension.rawValue)"
         let xTitle = xTitle ?? dimension.axisTitle
-        let scope = "DeepSeek-OCR vision stack, \(precision.rawValue), by \(dimension.rawValue)"
+        let what = stages == [.vision] ? "DeepSeek-OCR vision stack" : "DeepSeek-OCR " + stages.map(\.rawValue).joined(separator: " + ")
+        let scope = "\(what), \(precision.rawValue), by \(dimension.rawValue)"
         return [
             SweepChart(
                 fileName: "\(prefix)-flops.svg", title: "Forward FLOPs: tensor core vs CUDA core (\(scope))",

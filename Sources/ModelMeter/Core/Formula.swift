@@ -200,7 +200,15 @@ extension Formula {
         case let .symbol(symbol):
             return substituted ? String(symbol.value) : symbol.name
         case let .sum(items):
-            let text = items.map { $0.render(substituted: substituted, in: .top) }.joined(separator: " + ")
+            // A negative addend prints as a subtraction: `2·H − 1`, `a − 3·b`, never `+ -1`.
+            var text = ""
+            for (index, item) in items.enumerated() {
+                if index > 0, let negated = item.negatedLeadingConstant {
+                    text += " − " + negated.render(substituted: substituted, in: .top)
+                } else {
+                    text += (index > 0 ? " + " : "") + item.render(substituted: substituted, in: .top)
+                }
+            }
             return context == .top ? text : "(\(text))"
         case let .product(items):
             let text = items.map { $0.render(substituted: substituted, in: .factor) }.joined(separator: "·")
@@ -212,6 +220,21 @@ extension Formula {
             return "⌈\(lhs.render(substituted: substituted, in: .base))/\(rhs.render(substituted: substituted, in: .base))⌉"
         case let .power(base, exponent):
             return base.render(substituted: substituted, in: .base) + Formula.superscript(exponent)
+        }
+    }
+
+    /// For `-c` or `-c·x·y` (c > 0): `c` or `c·x·y` (`x·y` when c = 1); otherwise nil.
+    private var negatedLeadingConstant: Formula? {
+        switch self {
+        case let .constant(value) where value < 0 && value != Int.min:
+            return .constant(-value)
+        case let .product(items):
+            guard case let .constant(value)? = items.first, value < 0, value != Int.min else { return nil }
+            let rest = Array(items.dropFirst())
+            if value == -1 { return rest.count == 1 ? rest[0] : .product(rest) }
+            return .product([.constant(-value)] + rest)
+        default:
+            return nil
         }
     }
 

@@ -104,8 +104,15 @@ public protocol Layer: Sendable {
     var kvCacheElements: Formula { get }
     /// Whether the module's parameters receive gradients in training (false for loaded-but-unused weights).
     var parametersReceiveGradients: Bool { get }
-    /// The hint doc, for the thirteen documented vendor layers; `nil` for PyTorch primitives.
+    /// The hint doc, for the documented vendor layers; `nil` for PyTorch primitives.
     var doc: LayerDoc? { get }
+    /// A key naming everything the layer's costs depend on, so an evaluation may be reused for
+    /// an equal layer (a sweep's many shapes share their views); nil: never reused.
+    var evaluationKey: String? { get }
+    /// A short name for the role this instance plays when instances of one type differ in kind
+    /// (`windowed block`, `global-attention block`); modules inside it share the role. `nil` when
+    /// shapes alone tell the instances apart.
+    var role: String? { get }
 }
 
 /// One step of a layer's forward pass: a cost term of its own, or a child module.
@@ -128,4 +135,6 @@ extension Layer {
     public var kvCacheElements: Formula { .zero }
     public var parametersReceiveGradients: Bool { true }
     public var doc: LayerDoc? { nil }
+    public var evaluationKey: String? { nil }
+    public var role: String? { nil }
 }

@@ -42,31 +42,136 @@ public struct LayerMetrics: Sendable, Hashable {
     public var memory: MemoryCost
 }
 
-/// Overflow-checked integer accumulation that names what overflowed (the name is only
-/// built when it is needed: this runs for every module of every evaluation).
-struct CheckedInt {
-    private(set) var value = 0
-    let quantity: StaticString
-    let owner: String
+/// The arithmetic one evaluation runs in. `ExactArithmetic` (integers) gives every report's
+/// numbers; `PolynomialArithmetic` gives the same totals as polynomials in swept symbols, so a
+/// sweep evaluates each shape once and each point in microseconds. Both go through the one
+/// evaluator, `Layer.evaluate(in:precision:)`.
+public protocol CostArithmetic: Sendable {
+    /// A summed quantity (FLOPs, bytes).
+    associatedtype Value: Sendable
+    /// A peak: the maximum over alternatives (the activation rule's `max`).
+    associatedtype Peak: Sendable
+    var zero: Value { get }
+    var noPeak: Peak { get }
+    func value(of formula: Formula) throws -> Value
+    /// `total + amount · count`; throws `overflow` naming the quantity and its owner.
+    func add(_ total: Value, _ amount: Value, times count: Int, _ quantity: StaticString, of owner: String) throws -> Value
+    /// `max(a, b)`.
+    func larger(_ a: Peak, _ b: Peak) -> Peak
+    /// The peak of a single value.
+    func peak(_ value: Value) -> Peak
+    /// `peak + value` (held tensors on top of the largest working set).
+    func raise(_ peak: Peak, by value: Value) throws -> Peak
+}
 
-    init(_ quantity: StaticString, of owner: String) {
-        self.quantity = quantity
-        self.owner = owner
+/// Exact 64-bit integers, overflow-checked.
+public struct ExactArithmetic: CostArithmetic {
+    public init() {}
+    public var zero: Int { 0 }
+    public var noPeak: Int { 0 }
+    public func value(of formula: Formula) throws -> Int { try formula.evaluate() }
+    public func add(_ total: Int, _ amount: Int, times count: Int, _ quantity: StaticString, of owner: String) throws -> Int {
+        let (product, overflowA) = amount.multipliedReportingOverflow(by: count)
+        let (sum, overflowB) = total.addingReportingOverflow(product)
+        if overflowA || overflowB { throw ModelMeterError.overflow(formula: "\(quantity) of \(owner)") }
+        return sum
+    }
+    public func larger(_ a: Int, _ b: Int) -> Int { max(a, b) }
+    public func peak(_ value: Int) -> Int { value }
+    public func raise(_ peak: Int, by value: Int) throws -> Int { try add(peak, value, times: 1, "activation memory", of: "") }
+}
+
+/// Polynomials in the symbols `variable` picks (e.g. every `B` as `value · x₀`); a peak is the
+/// set of candidates no other candidate dominates, so its value at a point is their maximum.
+public struct PolynomialArithmetic: CostArithmetic {
+    public let variable: @Sendable (Symbol) -> Polynomial?
+
+    public init(variable: @escaping @Sendable (Symbol) -> Polynomial?) {
+        self.variable = variable
     }
 
-    mutating func add(_ amount: Int, times count: Int = 1) throws {
-        let (product, overflowA) = amount.multipliedReportingOverflow(by: count)
-        let (sum, overflowB) = value.addingReportingOverflow(product)
-        if overflowA || overflowB { throw ModelMeterError.overflow(formula: "\(quantity) of \(owner)") }
-        value = sum
+    public var zero: Polynomial { .zero }
+    public var noPeak: [Polynomial] { [.zero] }
+    public func value(of formula: Formula) throws -> Polynomial { try formula.polynomial(variable) }
+    public func add(
+        _ total: Polynomial, _ amount: Polynomial, times count: Int, _ quantity: StaticString, of owner: String
+    ) throws -> Polynomial {
+        try total.adding(amount, times: count, "\(quantity) of \(owner)")
+    }
+    public func larger(_ a: [Polynomial], _ b: [Polynomial]) -> [Polynomial] {
+        var kept: [Polynomial] = []
+        for candidate in a + b where !kept.contains(where: { candidate.isDominated(by: $0) }) {
+            kept.removeAll { $0.isDominated(by: candidate) }
+            kept.append(candidate)
+        }
+        return kept
+    }
+    public func peak(_ value: Polynomial) -> [Polynomial] { [value] }
+    public func raise(_ peak: [Polynomial], by value: Polynomial) throws -> [Polynomial] {
+        try peak.map { try $0.adding(value, "activation memory") }
     }
 }
 
-/// A layer with its numbers and its evaluated children: the whole subtree computed once.
-public struct EvaluatedLayer: Sendable {
+/// Every total of a layer in some arithmetic (`LayerMetrics` is the exact one).
+public struct Totals<Arithmetic: CostArithmetic>: Sendable {
+    public var parameters: Int
+    public var trainableParameters: Int
+    public var forwardTensorCore: Arithmetic.Value
+    public var forwardCUDACore: Arithmetic.Value
+    public var forwardIO: Arithmetic.Value
+    public var backwardTensorCore: Arithmetic.Value
+    public var backwardCUDACore: Arithmetic.Value
+    public var backwardIO: Arithmetic.Value
+    public var saved: Arithmetic.Value
+    public var kvCache: Arithmetic.Value
+    public var activation: Arithmetic.Peak
+    /// Bytes per element the byte totals were computed with.
+    public var bytesPerElement: Int
+}
+
+/// A layer with its totals and its evaluated children: the whole subtree computed once.
+public struct Evaluation<Arithmetic: CostArithmetic>: Sendable {
     public let layer: any Layer
-    public let metrics: LayerMetrics
-    public let children: [(child: Child, evaluated: EvaluatedLayer)]
+    public let totals: Totals<Arithmetic>
+    public let children: [(child: Child, evaluated: Evaluation<Arithmetic>)]
+}
+
+/// Evaluations kept by `Layer.evaluationKey` for one arithmetic and precision (a sweep's).
+public final class EvaluationCache<Arithmetic: CostArithmetic>: @unchecked Sendable {
+    private var entries: [String: Evaluation<Arithmetic>] = [:]
+    public init() {}
+    subscript(key: String) -> Evaluation<Arithmetic>? {
+        get { entries[key] }
+        set { entries[key] = newValue }
+    }
+}
+
+/// The exact evaluation every report uses.
+public typealias EvaluatedLayer = Evaluation<ExactArithmetic>
+
+extension Totals {
+    /// The exact numbers these totals give when each value becomes `value(v)` and the peak
+    /// `peak(p)`; nil when either gives nil (e.g. a polynomial leaving 64 bits at that point).
+    public func metrics(value: (Arithmetic.Value) -> Int?, peak: (Arithmetic.Peak) -> Int?) -> LayerMetrics? {
+        guard let fwdTC = value(forwardTensorCore), let fwdCUDA = value(forwardCUDACore), let fwdIO = value(forwardIO),
+              let bwdTC = value(backwardTensorCore), let bwdCUDA = value(backwardCUDACore), let bwdIO = value(backwardIO),
+              let saved = value(saved), let kvCache = value(kvCache), let activation = peak(activation)
+        else { return nil }
+        return LayerMetrics(
+            parameters: parameters,
+            forward: PassCost(tensorCoreFLOPs: fwdTC, cudaCoreFLOPs: fwdCUDA, ioBytes: fwdIO),
+            backward: PassCost(tensorCoreFLOPs: bwdTC, cudaCoreFLOPs: bwdCUDA, ioBytes: bwdIO),
+            memory: MemoryCost(
+                weightBytes: parameters * bytesPerElement, activationBytes: activation, kvCacheBytes: kvCache,
+                trainingActivationBytes: saved, gradientBytes: trainableParameters * bytesPerElement))
+    }
+}
+
+extension Evaluation where Arithmetic == ExactArithmetic {
+    public var metrics: LayerMetrics {
+        // Exact totals are already integers (weight and gradient bytes were checked when summed).
+        totals.metrics(value: { $0 }, peak: { $0 })!
+    }
 }
 
 extension Layer {
@@ -83,82 +188,101 @@ extension Layer {
 
     /// Evaluates the subtree bottom-up, each module once: O(modules) for the whole tree.
     public func evaluate(precision: Precision = .bf16) throws -> EvaluatedLayer {
+        try evaluate(in: ExactArithmetic(), precision: precision)
+    }
+
+    /// The one evaluator: the rules above in any arithmetic.
+    ///
+    /// - Parameter cache: reuses evaluations of children with equal `evaluationKey`s; it must
+    ///   only ever see one arithmetic's and one precision's evaluations.
+    public func evaluate<A: CostArithmetic>(
+        in arithmetic: A, precision: Precision = .bf16, cache: EvaluationCache<A>? = nil
+    ) throws -> Evaluation<A> {
+        if let cache, let key = evaluationKey {
+            if let known = cache[key] { return known }
+            let evaluation = try evaluateOnce(in: arithmetic, precision: precision, cache: cache)
+            cache[key] = evaluation
+            return evaluation
+        }
+        return try evaluateOnce(in: arithmetic, precision: precision, cache: cache)
+    }
+
+    private func evaluateOnce<A: CostArithmetic>(
+        in arithmetic: A, precision: Precision, cache: EvaluationCache<A>?
+    ) throws -> Evaluation<A> {
         let bytes = precision.bytesPerElement
-        var parameters = CheckedInt("parameters", of: typeName)
-        var trainable = CheckedInt("trainable parameters", of: typeName)
-        var fwdTC = CheckedInt("forward tensor-core FLOPs", of: typeName)
-        var fwdCUDA = CheckedInt("forward CUDA-core FLOPs", of: typeName)
-        var fwdIO = CheckedInt("forward I/O", of: typeName)
-        var bwdTC = CheckedInt("backward tensor-core FLOPs", of: typeName)
-        var bwdCUDA = CheckedInt("backward CUDA-core FLOPs", of: typeName)
-        var bwdIO = CheckedInt("backward I/O", of: typeName)
-        var saved = CheckedInt("saved activations", of: typeName)
-        var kvCache = CheckedInt("KV cache", of: typeName)
-        var peakActivation = 0
-        var evaluatedChildren: [(child: Child, evaluated: EvaluatedLayer)] = []
+        let owner = typeName
+        func sum(_ total: inout A.Value, _ amount: A.Value, times count: Int = 1, _ quantity: StaticString) throws {
+            total = try arithmetic.add(total, amount, times: count, quantity, of: owner)
+        }
+        var parameters = 0
+        var trainable = 0
+        var fwdTC = arithmetic.zero, fwdCUDA = arithmetic.zero, fwdIO = arithmetic.zero
+        var bwdTC = arithmetic.zero, bwdCUDA = arithmetic.zero, bwdIO = arithmetic.zero
+        var saved = arithmetic.zero, kvCache = arithmetic.zero
+        var peak = arithmetic.noPeak
+        var evaluatedChildren: [(child: Child, evaluated: Evaluation<A>)] = []
 
         for tensor in ownParameters {
             let count = try tensor.count()
-            try parameters.add(count)
-            if parametersReceiveGradients { try trainable.add(count) }
+            parameters = try ExactArithmetic().add(parameters, count, times: 1, "parameters", of: owner)
+            if parametersReceiveGradients {
+                trainable = try ExactArithmetic().add(trainable, count, times: 1, "trainable parameters", of: owner)
+            }
         }
         for step in steps {
             switch step {
             case let .term(term):
-                let fwd = try term.forwardFLOPs.evaluate()
-                let bwd = try term.backwardFLOPs.evaluate()
+                let fwd = try arithmetic.value(of: term.forwardFLOPs)
+                let bwd = try arithmetic.value(of: term.backwardFLOPs)
                 switch term.unit {
                 case .tensorCore:
-                    try fwdTC.add(fwd)
-                    try bwdTC.add(bwd)
+                    try sum(&fwdTC, fwd, "forward tensor-core FLOPs")
+                    try sum(&bwdTC, bwd, "backward tensor-core FLOPs")
                 case .cudaCore:
-                    try fwdCUDA.add(fwd)
-                    try bwdCUDA.add(bwd)
+                    try sum(&fwdCUDA, fwd, "forward CUDA-core FLOPs")
+                    try sum(&bwdCUDA, bwd, "backward CUDA-core FLOPs")
                 case .memoryOnly:
                     break
                 }
-                try fwdIO.add(try term.forwardTraffic.total.evaluate(), times: bytes)
-                try bwdIO.add(try term.backwardTraffic.total.evaluate(), times: bytes)
-                try saved.add(try term.savedElements.evaluate(), times: bytes)
-                var workingSet = CheckedInt("working set", of: term.name)
-                try workingSet.add(try term.forwardTraffic.workingSet.evaluate(), times: bytes)
-                peakActivation = max(peakActivation, workingSet.value)
+                try sum(&fwdIO, try arithmetic.value(of: term.forwardTraffic.total), times: bytes, "forward I/O")
+                try sum(&bwdIO, try arithmetic.value(of: term.backwardTraffic.total), times: bytes, "backward I/O")
+                try sum(&saved, try arithmetic.value(of: term.savedElements), times: bytes, "saved activations")
+                let workingSet = try arithmetic.add(
+                    arithmetic.zero, try arithmetic.value(of: term.forwardTraffic.workingSet), times: bytes, "working set", of: term.name)
+                peak = arithmetic.larger(peak, arithmetic.peak(workingSet))
             case let .child(child):
-                let evaluated = try child.layer.evaluate(precision: precision)
+                let evaluated = try child.layer.evaluate(in: arithmetic, precision: precision, cache: cache)
                 evaluatedChildren.append((child, evaluated))
-                let m = evaluated.metrics
+                let t = evaluated.totals
                 if child.ownsParameters {
-                    try parameters.add(m.parameters, times: child.count)
-                    try trainable.add(m.memory.gradientBytes / bytes, times: child.count)
+                    parameters = try ExactArithmetic().add(parameters, t.parameters, times: child.count, "parameters", of: owner)
+                    trainable = try ExactArithmetic().add(trainable, t.trainableParameters, times: child.count, "trainable parameters", of: owner)
                 }
-                try fwdTC.add(m.forward.tensorCoreFLOPs, times: child.count)
-                try fwdCUDA.add(m.forward.cudaCoreFLOPs, times: child.count)
-                try fwdIO.add(m.forward.ioBytes, times: child.count)
-                try bwdTC.add(m.backward.tensorCoreFLOPs, times: child.count)
-                try bwdCUDA.add(m.backward.cudaCoreFLOPs, times: child.count)
-                try bwdIO.add(m.backward.ioBytes, times: child.count)
-                try saved.add(m.memory.trainingActivationBytes, times: child.count)
-                try kvCache.add(m.memory.kvCacheBytes, times: child.count)
-                peakActivation = max(peakActivation, m.memory.activationBytes)
+                try sum(&fwdTC, t.forwardTensorCore, times: child.count, "forward tensor-core FLOPs")
+                try sum(&fwdCUDA, t.forwardCUDACore, times: child.count, "forward CUDA-core FLOPs")
+                try sum(&fwdIO, t.forwardIO, times: child.count, "forward I/O")
+                try sum(&bwdTC, t.backwardTensorCore, times: child.count, "backward tensor-core FLOPs")
+                try sum(&bwdCUDA, t.backwardCUDACore, times: child.count, "backward CUDA-core FLOPs")
+                try sum(&bwdIO, t.backwardIO, times: child.count, "backward I/O")
+                try sum(&saved, t.saved, times: child.count, "saved activations")
+                try sum(&kvCache, t.kvCache, times: child.count, "KV cache")
+                peak = arithmetic.larger(peak, t.activation)
             }
         }
-        try kvCache.add(try kvCacheElements.evaluate(), times: bytes)
-        var activation = CheckedInt("activation memory", of: typeName)
-        try activation.add(peakActivation)
-        try activation.add(try heldActivationElements.evaluate(), times: bytes)
-        var weightBytes = CheckedInt("weight bytes", of: typeName)
-        try weightBytes.add(parameters.value, times: bytes)
-        var gradientBytes = CheckedInt("gradient bytes", of: typeName)
-        try gradientBytes.add(trainable.value, times: bytes)
+        try sum(&kvCache, try arithmetic.value(of: kvCacheElements), times: bytes, "KV cache")
+        let held = try arithmetic.add(
+            arithmetic.zero, try arithmetic.value(of: heldActivationElements), times: bytes, "activation memory", of: owner)
+        let activation = try arithmetic.raise(peak, by: held)
+        _ = try ExactArithmetic().add(0, parameters, times: bytes, "weight bytes", of: owner)
+        _ = try ExactArithmetic().add(0, trainable, times: bytes, "gradient bytes", of: owner)
 
-        let metrics = LayerMetrics(
-            parameters: parameters.value,
-            forward: PassCost(tensorCoreFLOPs: fwdTC.value, cudaCoreFLOPs: fwdCUDA.value, ioBytes: fwdIO.value),
-            backward: PassCost(tensorCoreFLOPs: bwdTC.value, cudaCoreFLOPs: bwdCUDA.value, ioBytes: bwdIO.value),
-            memory: MemoryCost(
-                weightBytes: weightBytes.value, activationBytes: activation.value, kvCacheBytes: kvCache.value,
-                trainingActivationBytes: saved.value, gradientBytes: gradientBytes.value))
-        return EvaluatedLayer(layer: self, metrics: metrics, children: evaluatedChildren)
+        let totals = Totals<A>(
+            parameters: parameters, trainableParameters: trainable,
+            forwardTensorCore: fwdTC, forwardCUDACore: fwdCUDA, forwardIO: fwdIO,
+            backwardTensorCore: bwdTC, backwardCUDACore: bwdCUDA, backwardIO: bwdIO,
+            saved: saved, kvCache: kvCache, activation: activation, bytesPerElement: bytes)
+        return Evaluation(layer: self, totals: totals, children: evaluatedChildren)
     }
 }
 

@@ -40,7 +40,8 @@ public struct DecomposedRelativePosition: Sendable {
             let rows = 2 * size.formula + .constant(-1)
             terms.append(CostTerm.elementwise(
                 "rel-pos table resize", .linearResize, elements: rows * headDim,
-                weightElements: .constant(stored) * headDim).renamed("rel-pos table resize (\(axis))"))
+                weightElements: Symbol("L\(axis)", stored, "stored rel_pos_\(axis) table rows") * headDim)
+                .renamed("rel-pos table resize (\(axis))"))
         }
         let queries = batch * heads * tokens * headDim
         for (axis, size) in [("h", height), ("w", width)] {

@@ -95,11 +95,18 @@ public struct RoutedExperts: Layer {
         experts = Symbol("E", configuration.routedExperts, "routed experts")
         topK = Symbol("k", configuration.expertsPerToken, "experts per token (top-k)")
         let tokens = try ModelMeterError.checkedProduct(shape.batch.value, shape.tokens.value, "B·S")
-        let expected = RoutedExperts.expectedDistinctExperts(
+        let range = RoutedExperts.distinctExpertRange(
             experts: configuration.routedExperts, perToken: configuration.expertsPerToken, tokens: tokens)
         touchedExperts = Symbol(
-            "E_t", Int(expected.rounded()),
-            "distinct experts touched, E·(1 − (1 − k/E)^(B·S)) under uniform routing, rounded")
+            "E_t", RoutedExperts.touchedExpertCount(configuration: configuration, tokens: tokens),
+            "distinct experts the B·S = \(tokens) tokens touch: E·(1 − (1 − k/E)^(B·S)) expected under uniform "
+                + "routing, rounded; best case k = \(range.lowerBound), worst min(E, k·B·S) = \(range.upperBound)")
+    }
+
+    /// `E_t` for `tokens` routed tokens: the expected distinct experts, rounded to the nearest whole expert.
+    public static func touchedExpertCount(configuration: DeepseekV2Configuration, tokens: Int) -> Int {
+        Int(expectedDistinctExperts(
+            experts: configuration.routedExperts, perToken: configuration.expertsPerToken, tokens: tokens).rounded())
     }
 
     /// `E·(1 − (1 − k/E)^T)`: each of `T` tokens picks `k` distinct experts uniformly, so an

@@ -8,8 +8,13 @@ import ModelMeter
 /// q/k/v/o projections  2·B·S·D·D each
 /// RoPE on q and k      3·2·B·S·D (CUDA)
 /// attention            4·B·h·S·(L + S)·d   (eager adds the causal mask to the full square)
+/// KV cache append      writes 2·B·S·D elements (K and V of the new positions)
+/// KV cache read        2·B·h·(L + S)·d elements by the attention core
 /// KV cache kept        2·B·(L + S)·D elements (K and V of every position)
 /// ```
+/// Counted versus executed: FlopCounterMode books the full `S × (L + S)` square for QKᵀ and
+/// A·V on both paths; a causal flash kernel skips the tiles above the diagonal and executes about
+/// half of it in prefill (all of it in decode, where the one query sees every key).
 /// The cache is taken as updated in place (paged or static caches): transformers'
 /// `DynamicCache` instead concatenates, copying the whole cache every step; that copy is not
 /// counted.
@@ -68,6 +73,8 @@ public struct LlamaAttention: Layer {
             // cos and sin ([B, S, d]) are broadcast over heads and read once per tensor.
             .term(.elementwise(
                 "RoPE on q and k", .rotary, elements: queriesAndKeys, weightElements: 2 * shape.rows * headDim)),
+            // K and V of the new positions go into the cache in place (paged or static cache).
+            .term(.dataMovement("KV cache append", reads: 2 * shape.rows * hidden, writes: 2 * shape.rows * hidden)),
         ] + core.terms.map(Step.term) + [
             .term(.dataMovement("heads to [B, S, D] (contiguous)", reads: shape.rows * hidden, writes: shape.rows * hidden)),
             .child(Child("o_proj", outputProjection)),
