@@ -29,7 +29,7 @@ struct PageCostPageBuilder {
         var view: [String: Any] = [
             "title": "What a page costs",
             "page": page.label,
-            "gpu": report.gpu.name,
+            "gpu": Markup.escape(report.gpu.name, for: .markdown),
             "precision": report.precision.rawValue,
             "attention": page.workload.kernel.rawValue,
             "batch": "\(page.batch)",
@@ -41,7 +41,7 @@ struct PageCostPageBuilder {
             "kvPerToken": Format.count(result.cost.kvBytesPerToken),
             "stagesChart": Self.stagesChartFile,
             "servingChart": Self.servingChartFile,
-            "claimsGPU": Self.claimsGPU.name,
+            "claimsGPU": Markup.escape(Self.claimsGPU.name, for: .markdown),
         ]
         view["stages"] = try result.stages.map { try stageRow($0, result) }
         view["decodeBytes"] = Format.code(PageReport.decodeSumLine(result, \.ioBytes, unit: SIUnits.bytes))
@@ -55,7 +55,7 @@ struct PageCostPageBuilder {
         let a4GPUs = [GPUCatalog.rtx5090, GPUCatalog.h100SXM, GPUCatalog.a100SXM40GB, GPUCatalog.h200]
         view["a4Tokens"] = Format.count(a4.promptTokens)
         view["a4Grid"] = a4.workload.crops?.description ?? ""
-        view["a4"] = try a4GPUs.map { gpu in resultRow(try evaluator.result(a4, gpu: gpu), label: gpu.name) }
+        view["a4"] = try a4GPUs.map { gpu in resultRow(try evaluator.result(a4, gpu: gpu), label: Markup.escape(gpu.name, for: .markdown)) }
 
         // Per mode, one page on the report's GPU: the stacked chart.
         var modePages = try VisionMode.allCases.map { try page.withBatch(1).withMode($0) }
@@ -198,7 +198,7 @@ struct PageCostPageBuilder {
                     return share > 100 ? String(format: "%.0f %% (claim beats the bound: the bound is wrong)", share) : String(format: "%.0f %%", share)
                 }
                 rows.append([
-                    "gpu": gpu.name,
+                    "gpu": Markup.escape(gpu.name, for: .markdown),
                     "page": r.page.label,
                     "batch": Format.count(batch),
                     "pagesPerDayFormula": Format.code(String(format: "86400·%ld / %.4g", batch, r.batchSeconds)),
@@ -214,13 +214,6 @@ struct PageCostPageBuilder {
         }
         return rows
     }
-}
-
-/// Text for SVG: every string from data goes through here (switch to the shared escaping
-/// function when it lands).
-func svgEscape(_ text: String) -> String {
-    text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-        .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
 }
 
 /// A stacked bar chart: one bar per label, one stack segment per series (seconds).
@@ -240,11 +233,11 @@ struct StackedBarChart {
         let scale = ChartScale(maximum: maximum)
         var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"\(Int(width))\" height=\"\(Int(height))\" font-family=\"sans-serif\" font-size=\"12\">\n"
         out += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
-        out += "<text x=\"\(Int(width / 2))\" y=\"24\" text-anchor=\"middle\" font-size=\"14\">\(svgEscape(title))</text>\n"
+        out += "<text x=\"\(Int(width / 2))\" y=\"24\" text-anchor=\"middle\" font-size=\"14\">\(Markup.escape(title))</text>\n"
         for tick in scale.ticks {
             let y = top + plotHeight * (1 - tick / scale.top)
             out += String(format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>\n", left, y, left + plotWidth, y)
-            out += String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%@</text>\n", left - 6, y + 4, svgEscape(tick == 0 ? "0" : SIUnits.seconds(tick)))
+            out += String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%@</text>\n", left - 6, y + 4, Markup.escape(tick == 0 ? "0" : SIUnits.seconds(tick)))
         }
         let slot = plotWidth / Double(max(labels.count, 1))
         for (index, label) in labels.enumerated() {
@@ -256,20 +249,20 @@ struct StackedBarChart {
                 out += String(
                     format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%@\"><title>%@</title></rect>\n",
                     x, y1, slot * 0.6, max(0, y0 - y1), Self.colors[segment % Self.colors.count],
-                    svgEscape("\(label) \(stackNames[segment]): \(SIUnits.seconds(value))"))
+                    Markup.escape("\(label) \(stackNames[segment]): \(SIUnits.seconds(value))"))
                 base += value
             }
             out += String(
-                format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%@</text>\n", x + slot * 0.3, top + plotHeight + 18, svgEscape(label))
+                format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%@</text>\n", x + slot * 0.3, top + plotHeight + 18, Markup.escape(label))
             out += String(
                 format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"11\">%@</text>\n",
-                x + slot * 0.3, top + plotHeight * (1 - base / scale.top) - 4, svgEscape(SIUnits.seconds(base)))
+                x + slot * 0.3, top + plotHeight * (1 - base / scale.top) - 4, Markup.escape(SIUnits.seconds(base)))
         }
         out += String(format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"black\"/>\n", left, top + plotHeight, left + plotWidth, top + plotHeight)
         for (segment, name) in stackNames.enumerated() {
             let y = top + 20 * Double(segment)
             out += String(format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"12\" fill=\"%@\"/>\n", left + plotWidth + 16, y, Self.colors[segment % Self.colors.count])
-            out += String(format: "<text x=\"%.1f\" y=\"%.1f\">%@</text>\n", left + plotWidth + 34, y + 10, svgEscape(name))
+            out += String(format: "<text x=\"%.1f\" y=\"%.1f\">%@</text>\n", left + plotWidth + 34, y + 10, Markup.escape(name))
         }
         out += String(format: "<text x=\"20\" y=\"%.1f\" transform=\"rotate(-90 20 %.1f)\" text-anchor=\"middle\">time lower bound per page</text>\n", top + plotHeight / 2, top + plotHeight / 2)
         return out + "</svg>\n"
@@ -292,23 +285,23 @@ struct LineChart {
         func py(_ y: Double) -> Double { top + plotHeight * (1 - y / yScale.top) }
         var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"\(Int(width))\" height=\"\(Int(height))\" font-family=\"sans-serif\" font-size=\"12\">\n"
         out += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
-        out += "<text x=\"\(Int(width / 2))\" y=\"24\" text-anchor=\"middle\" font-size=\"14\">\(svgEscape(title))</text>\n"
+        out += "<text x=\"\(Int(width / 2))\" y=\"24\" text-anchor=\"middle\" font-size=\"14\">\(Markup.escape(title))</text>\n"
         for tick in yScale.ticks {
             out += String(format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>\n", left, py(tick), left + plotWidth, py(tick))
-            out += String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%@</text>\n", left - 6, py(tick) + 4, svgEscape(SIUnits.grouped(Int(tick))))
+            out += String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%@</text>\n", left - 6, py(tick) + 4, Markup.escape(SIUnits.grouped(Int(tick))))
         }
         for tick in xScale.ticks {
             out += String(format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>\n", px(tick), top, px(tick), top + plotHeight)
-            out += String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%@</text>\n", px(tick), top + plotHeight + 18, svgEscape(String(format: "%g", tick)))
+            out += String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%@</text>\n", px(tick), top + plotHeight + 18, Markup.escape(String(format: "%g", tick)))
         }
         let path = points.map { String(format: "%.1f,%.1f", px($0.x), py($0.y)) }.joined(separator: " ")
         out += "<polyline points=\"\(path)\" fill=\"none\" stroke=\"#1b9e77\" stroke-width=\"2\"/>\n"
         for point in points {
             out += String(format: "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"#1b9e77\"/>\n", px(point.x), py(point.y))
-            out += String(format: "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\">%@</text>\n", px(point.x) + 6, py(point.y) + 14, svgEscape(point.label))
+            out += String(format: "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\">%@</text>\n", px(point.x) + 6, py(point.y) + 14, Markup.escape(point.label))
         }
-        out += String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%@</text>\n", left + plotWidth / 2, height - 20, svgEscape(xTitle))
-        out += String(format: "<text x=\"20\" y=\"%.1f\" transform=\"rotate(-90 20 %.1f)\" text-anchor=\"middle\">%@</text>\n", top + plotHeight / 2, top + plotHeight / 2, svgEscape(yTitle))
+        out += String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%@</text>\n", left + plotWidth / 2, height - 20, Markup.escape(xTitle))
+        out += String(format: "<text x=\"20\" y=\"%.1f\" transform=\"rotate(-90 20 %.1f)\" text-anchor=\"middle\">%@</text>\n", top + plotHeight / 2, top + plotHeight / 2, Markup.escape(yTitle))
         return out + "</svg>\n"
     }
 }
