@@ -35,3 +35,7 @@ echo "cmark CLI, all pages in one process:            $CMARK_ONE ms  (ratio $(ec
 if "$BIN" sweep --help >/dev/null 2>&1 && "$BIN" sweep --help 2>&1 | grep -q -- "--points"; then
     "$BIN" sweep --over batch --points 10000
 fi
+# Page cost: 100,000 page points (page size x output tokens x batch x GPU), one core, caches cold.
+if "$BIN" page --help >/dev/null 2>&1; then
+    "$BIN" page --benchmark-points 100000
+fi

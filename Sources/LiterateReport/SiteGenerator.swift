@@ -39,7 +39,7 @@ public struct SiteGenerator: Sendable {
         let layerBuilder = LayerPageBuilder(report: report, docs: Self.layerDocs)
         let root = self.root
         // The pages are independent: render them on all cores, the heaviest first.
-        let jobs: [PageJob] = [.summary, .verification] + Self.layerDocs.map(PageJob.layer)
+        let jobs: [PageJob] = [.summary, .verification, .pageCost] + Self.layerDocs.map(PageJob.layer)
         let rooflines = RooflineOverview(report: report, directory: layerBuilder.directory)
         let stageCharts = try rooflines.stageCharts()
         let outputs = try parallelMap(jobs) { job -> PageOutput in
@@ -52,6 +52,9 @@ public struct SiteGenerator: Sendable {
                 view["stageCharts"] = stageCharts.map { ["title": $0.title, "file": $0.file] }
                 view["sweeps"] = sweepCharts.map { ["title": $0.title, "file": $0.fileName] }
                 return .summary(text: try templates.render("summary.md", view), charts: sweepCharts)
+            case .pageCost:
+                let (view, charts) = try PageCostPageBuilder(report: report).view()
+                return .pageCost(text: try templates.render("page-cost.md", view), charts: charts)
             case .verification:
                 let runs = try ReferenceRun.loadAll(root: root)
                 return .verification(text: try templates.render("verification.md", try VerificationPageBuilder(runs: runs).view()))
@@ -59,6 +62,7 @@ public struct SiteGenerator: Sendable {
         }
         var layerLinks: [[String: String]] = []
         var sweepCharts: [SweepChart] = []
+        var pageCostCharts: [String: String] = [:]
         for output in outputs {
             switch output {
             case let .layer(doc, text, _, link):
@@ -69,6 +73,9 @@ public struct SiteGenerator: Sendable {
                 sweepCharts = charts
             case let .verification(text):
                 markdown.append(("verification", "Verification", text))
+            case let .pageCost(text, charts):
+                markdown.append(("page-cost", "What a page costs", text))
+                pageCostCharts = charts
             }
         }
 
@@ -85,8 +92,9 @@ public struct SiteGenerator: Sendable {
             charts[chart.file] = chart.svg
         }
         for sweep in sweepCharts { charts[sweep.fileName] = sweep.svg() }
+        charts.merge(pageCostCharts) { $1 }
         var files: [(path: String, data: Data)] = []
-        let order = ["index", "summary", "verification", "conventions"] + Self.layerDocs.map { "op-\($0.vendorClass)" }
+        let order = ["index", "summary", "page-cost", "verification", "conventions"] + Self.layerDocs.map { "op-\($0.vendorClass)" }
         let nav = order.compactMap { page in markdown.first { $0.page == page } }
         let pages = markdown.sorted(by: { $0.page < $1.page })
         let generator = self
@@ -129,12 +137,14 @@ public struct SiteGenerator: Sendable {
         case layer(LayerDoc)
         case summary
         case verification
+        case pageCost
     }
 
     private enum PageOutput {
         case layer(LayerDoc, text: String, point: RooflinePoint, link: [String: String])
         case summary(text: String, charts: [SweepChart])
         case verification(text: String)
+        case pageCost(text: String, charts: [String: String])
     }
 
     /// One layer page, its roofline point for the chart, and its row on the index.

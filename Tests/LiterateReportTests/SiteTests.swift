@@ -6,7 +6,7 @@ import LiterateReport
 
 @Suite("Knowledge-base site")
 struct SiteTests {
-    static let pages = ["index", "summary", "verification", "conventions"] + SiteGenerator.layerDocs.map { "op-\($0.vendorClass)" }
+    static let pages = ["index", "summary", "page-cost", "verification", "conventions"] + SiteGenerator.layerDocs.map { "op-\($0.vendorClass)" }
 
     @Test("every page exists as Markdown and HTML, plus the chart and report.json")
     func pagesExist() throws {
@@ -28,6 +28,8 @@ struct SiteTests {
         let csv = try #require(files["html/report.csv"]).split(separator: UInt8(ascii: "\n"))
         // One row per module instance, the total and the header.
         #expect(csv.count == (try TestProject.standardReport()).modules.count + 2)
+        #expect(files["html/page-cost-stages.svg"] != nil)
+        #expect(files["kb/page-cost-serving.svg"] != nil)
         for quantity in ["flops", "io-bytes", "activation-memory", "time-lower-bound"] {
             #expect(files["kb/sweep-resolution-\(quantity).svg"] != nil)
             #expect(files["html/sweep-crops-\(quantity).svg"] != nil)

@@ -120,7 +120,7 @@ import Testing
 
         // The sweep prices the catalog plus the spec-file GPU.
         let csv = try CommandHarness.output(["sweep", "--over", "batch", "--values", "1", "--gpu-spec", file.path])
-        #expect(csv.split(separator: "\n")[0].hasSuffix("time_lower_bound_seconds_l40s,time_lower_bound_seconds_test-gpu"))
+        #expect(csv.split(separator: "\n")[0].hasSuffix("time_lower_bound_seconds_l40s,time_lower_bound_seconds_a100-40gb,time_lower_bound_seconds_h200,time_lower_bound_seconds_test-gpu"))
 
         #expect(CommandHarness.errorLine(["report", "--format", "json", "--gpu", "rtx4090", "--gpu-spec", file.path])
             == "Error: --gpu rtx4090 and --gpu-spec \(file.path) conflict: give one of them")

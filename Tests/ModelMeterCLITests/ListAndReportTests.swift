@@ -27,7 +27,7 @@ import Testing
 
     @Test func gpusWithRoofsAndSources() throws {
         let lines = try CommandHarness.output(["list", "gpus"]).split(separator: "\n")
-        #expect(lines.count == 1 + 6)
+        #expect(lines.count == 1 + 8)
         // RTX 5090 (gpu-specs.md): bf16 FP32-accumulate 209.5 TFLOPS dense, FP32 104.8, 1792 GB/s.
         let rtx5090 = ExplainTests.cells(lines[1])
         #expect(rtx5090.prefix(7) == ["rtx5090", "NVIDIA GeForce RTX 5090", "209.5 TFLOPS", "FP32", "104.8 TFLOPS", "1792 GB/s", "32 GB"])

@@ -641,7 +641,7 @@ struct RooflineTests {
         #expect(try GPUCatalog.named("h100-sxm") == GPUCatalog.h100SXM)
         #expect(throws: ModelMeterError.unknownName(
             kind: "GPU", name: "rtx9999",
-            accepted: ["rtx5090", "rtx4090", "h100-sxm", "h100-pcie", "a100-sxm-80gb", "l40s"])) {
+            accepted: ["rtx5090", "rtx4090", "h100-sxm", "h100-pcie", "a100-sxm-80gb", "l40s", "a100-40gb", "h200"])) {
             try GPUCatalog.named("rtx9999")
         }
     }

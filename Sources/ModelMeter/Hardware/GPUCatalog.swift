@@ -57,6 +57,28 @@ public enum GPUCatalog {
         memoryBandwidthGBps: 2039, memoryGB: 80,
         source: "NVIDIA A100 Tensor Core GPU datasheet (80 GB SXM)")
 
+    /// The GPU of DeepSeek-OCR's published throughput claims (200k+ pages/day, ~2,500 tokens/s).
+    public static let a100SXM40GB = GPUSpec(
+        id: "a100-40gb", name: "NVIDIA A100 SXM4 40GB", architecture: "Ampere GA100",
+        tensorCorePeaks: [
+            "bf16": PeakThroughput(312, precision: "BF16", accumulate: "FP32"),
+            "fp16": PeakThroughput(312, precision: "FP16", accumulate: "FP32"),
+        ],
+        cudaCorePeak: PeakThroughput(19.5, precision: "FP32", accumulate: "FP32"),
+        memoryBandwidthGBps: 1555, memoryGB: 40,
+        source: "NVIDIA A100 Tensor Core GPU datasheet (40 GB SXM4: 40 GB HBM2, 1,555 GB/s)")
+
+    public static let h200 = GPUSpec(
+        id: "h200", name: "NVIDIA H200 SXM", architecture: "Hopper GH100",
+        tensorCorePeaks: [
+            "bf16": PeakThroughput(989.5, precision: "BF16", accumulate: "FP32"),
+            "fp16": PeakThroughput(989.5, precision: "FP16", accumulate: "FP32"),
+            "fp8": PeakThroughput(1979, precision: "FP8", accumulate: "FP32"),
+        ],
+        cudaCorePeak: PeakThroughput(67, precision: "FP32", accumulate: "FP32"),
+        memoryBandwidthGBps: 4800, memoryGB: 141,
+        source: "NVIDIA H200 Tensor Core GPU product page and datasheet (sparse figures halved to dense)")
+
     public static let l40s = GPUSpec(
         id: "l40s", name: "NVIDIA L40S", architecture: "Ada AD102",
         tensorCorePeaks: [
@@ -69,7 +91,7 @@ public enum GPUCatalog {
         source: "NVIDIA L40S datasheet")
 
     /// Every catalog GPU, default first.
-    public static let all: [GPUSpec] = [rtx5090, rtx4090, h100SXM, h100PCIe, a100SXM80GB, l40s]
+    public static let all: [GPUSpec] = [rtx5090, rtx4090, h100SXM, h100PCIe, a100SXM80GB, l40s, a100SXM40GB, h200]
 
     /// The default GPU.
     public static let defaultGPU = rtx5090

@@ -1,0 +1,142 @@
+import ArgumentParser
+import DeepSeekOCR
+import Foundation
+import ModelMeter
+
+/// `modelmeter page`: what a page costs end to end (vision, prefill, N decode steps) on a GPU.
+struct PageCommand: TextCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "page",
+        abstract: "What a page costs end to end: vision, prefill and every decode step, per page and per day.",
+        discussion: """
+        B = --batch pages run together: the vision stack on every view, the prefill of the prompt \
+        (P = image positions + --prompt-tokens), then --output-tokens decode steps against a cache of \
+        P, P + 1, … positions, summed in closed form. Times are roofline lower bounds: one roofline per \
+        model call, summed over the decode steps. P + N must not exceed 8192 positions, and the job \
+        must fit in the GPU's memory. --sweep output-tokens|batch|gpu|page|mode --values a,b,c \
+        prints one row per value (csv or json). --serving adds the batch analysis (largest batch \
+        that fits, throughput and latency per batch) to json and text.
+        """)
+
+    @OptionGroup var options: WorkloadOptions
+    @OptionGroup var hardware: HardwareOptions
+
+    @Option(parsing: .unconditional, help: "Output tokens generated per page, N (default 1000: a dense page).")
+    var outputTokens: Int = PageWorkload.defaultOutputTokens
+
+    @Option(help: "Prefill lm_head positions: last (serving engines such as vLLM, default) or all (Hugging Face forward).")
+    var prefillLogits: String = LogitPositions.last.rawValue
+
+    @Option(help: "Output format: text, json or csv.")
+    var format: String = "text"
+
+    @Option(help: "Sweep one dimension: output-tokens, batch, gpu, page or mode (needs --values).")
+    var sweep: String?
+
+    @Option(help: "With --sweep: comma-separated values (numbers, GPU ids, WIDTHxHEIGHT page sizes or modes).")
+    var values: String?
+
+    @Flag(help: "Add the serving analysis: the largest batch that fits, throughput and latency per batch.")
+    var serving = false
+
+    @Option(help: ArgumentHelp("Benchmark: evaluate this many page points and print the time taken.", visibility: .hidden))
+    var benchmarkPoints: Int?
+
+    /// The page job these options describe; one-line errors for bad values.
+    func pageWorkload() throws -> PageWorkload {
+        if options.tokens != nil {
+            throw CommandLineError("--tokens does not apply to page: the prompt is the page's image positions + --prompt-tokens")
+        }
+        if options.context != nil {
+            throw CommandLineError("--context does not apply to page: decode runs every step from the prompt to the last output token")
+        }
+        guard let logits = LogitPositions(rawValue: prefillLogits.lowercased()) else {
+            throw ModelMeterError.unknownName(kind: "prefill logits", name: prefillLogits, accepted: LogitPositions.allCases.map(\.rawValue))
+        }
+        let (_, precision) = try hardware.checked()
+        return try PageWorkload(
+            workload: try options.workload(), outputTokens: outputTokens, prefillLogits: logits, precision: precision)
+    }
+
+    func execute() throws -> String {
+        if let benchmarkPoints {
+            try ModelMeterError.requirePositive(benchmarkPoints, "--benchmark-points", in: "page")
+            let run = try PageBenchmark.run(points: benchmarkPoints)
+            return String(
+                format: "page benchmark: %ld page points (page size x output tokens x batch x GPU) in %.3f s on one core (%.2f us per point; checksum %.6e)\n",
+                run.points, run.seconds, run.seconds * 1e6 / Double(run.points), run.checksum)
+        }
+        let format = try checkedFormat(format, accepted: ["text", "json", "csv"])
+        let page = try pageWorkload()
+        let gpu = try hardware.selectedGPU()
+        if let sweep {
+            let dimension = try PageSweepDimension.named(sweep)
+            guard let values else { throw CommandLineError("--sweep \(sweep) needs --values (comma-separated)") }
+            if dimension == .page, options.page == nil, !page.workload.mode.cropMode {
+                throw CommandLineError("--sweep page needs crop mode (gundam); \(page.workload.mode.rawValue) has a single view")
+            }
+            let result = try PageSweep(
+                base: page, gpu: gpu, dimension: dimension, values: values.split(separator: ",").map(String.init),
+                gpuNamed: GPUCatalog.named)
+            switch format {
+            case "json": return result.json().rendered() + "\n"
+            case "csv": return result.csv()
+            default: return zip(result.labels, result.results).map { "\(sweep) = \($0):\n" + PageReport.text($1) }.joined(separator: "\n")
+            }
+        }
+        if values != nil { throw CommandLineError("--values needs --sweep (output-tokens, batch, gpu, page or mode)") }
+        let evaluator = PageCostEvaluator(for: page)
+        let result = try evaluator.result(page, gpu: gpu)
+        if !result.fitsInMemory {
+            try PageReport.requireFits(result, largestBatch: try ServingAnalysis.largestBatch(page: page, gpu: gpu, evaluator: evaluator))
+        }
+        let analysis = serving ? try ServingAnalysis(page: page, gpu: gpu, evaluator: evaluator) : nil
+        switch format {
+        case "json":
+            guard let analysis else { return PageReport.json(result).rendered() + "\n" }
+            guard case let .object(fields) = PageReport.json(result) else { return "" }
+            return JSONValue.object(fields + [("serving", servingJSON(analysis))]).rendered() + "\n"
+        case "csv":
+            return PageSweep(dimension: .batch, labels: ["\(page.batch)"], results: [result]).csv()
+        default:
+            var text = PageReport.text(result)
+            if let analysis { text += servingText(analysis) }
+            return text
+        }
+    }
+
+    private func servingJSON(_ analysis: ServingAnalysis) -> JSONValue {
+        .object([
+            ("largestBatch", .int(analysis.largestBatch)),
+            ("decodeComputeBoundFromBatch", analysis.decodeComputeBoundBatch.map { .int($0) } ?? .null),
+            ("decodeIntensityAtLargestSearchedBatch", .double(analysis.decodeIntensityAtLargestSearched)),
+            ("ridgePoint", .double(analysis.ridgePoint)),
+            ("curve", .array(analysis.curve.map { r in
+                .object([
+                    ("batch", .int(r.page.batch)),
+                    ("batchSeconds", .double(r.batchSeconds)),
+                    ("pagesPerDay", .double(r.pagesPerDay)),
+                    ("outputTokensPerSecond", .double(r.outputTokensPerSecond)),
+                    ("peakMemoryBytes", .int(r.peakMemoryBytes)),
+                ])
+            })),
+        ])
+    }
+
+    private func servingText(_ analysis: ServingAnalysis) -> String {
+        var lines = ["serving on \(analysis.gpu.name): at most \(analysis.largestBatch) pages fit in \(Int(analysis.gpu.memoryGB)) GB"]
+        for r in analysis.curve {
+            lines.append(String(
+                format: "  B = %ld: latency %@, %.0f pages/day, %.0f output tokens/s, peak memory %@",
+                r.page.batch, SIUnits.seconds(r.batchSeconds), r.pagesPerDay, r.outputTokensPerSecond, SIUnits.bytes(r.peakMemoryBytes)))
+        }
+        if let b = analysis.decodeComputeBoundBatch {
+            lines.append("decode's first step leaves the memory roof at B = \(b)")
+        } else {
+            lines.append(String(
+                format: "decode stays memory-bound at every batch up to %ld: intensity %.1f FLOP/B < ridge %.1f FLOP/B",
+                ServingAnalysis.largestBatchSearched, analysis.decodeIntensityAtLargestSearched, analysis.ridgePoint))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
