@@ -109,6 +109,19 @@ public struct Workload: Sendable {
     /// The seed's `dsocr-standard-v1`: base 1024, image 640, crop mode, 2×2 local crops.
     public static func standard() throws -> Workload { try Workload(mode: .gundam) }
 
+    /// The same workload for other pages: `mode`, `crops` (kept only in crop mode), `page` and
+    /// `batch` replaced; kernels, projector and decoder settings kept.
+    public func reshaped(mode: VisionMode, crops: CropGrid?, page: PageSize? = nil, batch: Int) throws -> Workload {
+        var copy = try Workload(
+            mode: mode, crops: mode.cropMode ? crops : nil, batch: batch, kernel: kernel, projectorType: projectorType,
+            page: page, samKernel: samKernel, clipKernel: clipKernel)
+        copy.decoder = decoder
+        return copy
+    }
+
+    /// The same workload with `batch` pages.
+    public func withBatch(_ batch: Int) throws -> Workload { try reshaped(mode: mode, crops: crops, page: page, batch: batch) }
+
     /// Whether local crops run (the vendor skips them for a 1×1 grid).
     public var hasLocalView: Bool { (crops?.count ?? 0) > 1 }
 

@@ -260,6 +260,9 @@ public final class PageCostEvaluator {
     static let largestFittedBatch = 1 << 16
 
     public let kernel: AttentionKernel
+    /// SAM's and CLIP's kernels (`--sam-attention`, `--clip-attention`; `kernel` by default).
+    public let samKernel: AttentionKernel
+    public let clipKernel: AttentionKernel
     public let projectorType: ProjectorType
     public let configuration: DeepseekV2Configuration
     public let precision: Precision
@@ -275,9 +278,11 @@ public final class PageCostEvaluator {
     public init(
         kernel: AttentionKernel = .sdpa, projectorType: ProjectorType = .linear,
         configuration: DeepseekV2Configuration = .deepSeekOCR, precision: Precision = .bf16,
-        prefillLogits: LogitPositions = .last
+        prefillLogits: LogitPositions = .last, samKernel: AttentionKernel? = nil, clipKernel: AttentionKernel? = nil
     ) {
         self.kernel = kernel
+        self.samKernel = samKernel ?? kernel
+        self.clipKernel = clipKernel ?? kernel
         self.projectorType = projectorType
         self.configuration = configuration
         self.precision = precision
@@ -289,11 +294,13 @@ public final class PageCostEvaluator {
         self.init(
             kernel: page.workload.kernel, projectorType: page.workload.projectorType,
             configuration: page.workload.decoder.configuration, precision: page.precision,
-            prefillLogits: page.prefillLogits)
+            prefillLogits: page.prefillLogits, samKernel: page.workload.samKernel, clipKernel: page.workload.clipKernel)
     }
 
     private func visionCall(mode: VisionMode, crops: CropGrid?, batch: Int) throws -> CallCost {
-        let workload = try Workload(mode: mode, crops: crops, batch: batch, kernel: kernel, projectorType: projectorType)
+        let workload = try Workload(
+            mode: mode, crops: crops, batch: batch, kernel: kernel, projectorType: projectorType,
+            samKernel: samKernel, clipKernel: clipKernel)
         return try CallCost(try DeepSeekOCRVision(workload: workload), precision: precision)
     }
 

@@ -4,12 +4,7 @@ import ModelMeter
 extension PageWorkload {
     /// The same page job with `batch` concurrent pages.
     public func withBatch(_ batch: Int) throws -> PageWorkload {
-        let w = workload
-        var copy = try Workload(
-            mode: w.mode, crops: w.mode.cropMode ? w.crops : nil, batch: batch, kernel: w.kernel,
-            projectorType: w.projectorType, page: w.page)
-        copy.decoder = w.decoder
-        return try PageWorkload(workload: copy, outputTokens: outputTokens, prefillLogits: prefillLogits, precision: precision)
+        try PageWorkload(workload: try workload.withBatch(batch), outputTokens: outputTokens, prefillLogits: prefillLogits, precision: precision)
     }
 
     /// The same page job with `tokens` output tokens per page.
@@ -22,17 +17,13 @@ extension PageWorkload {
         let w = workload
         let grid = try PageCropping.grid(
             for: size, minimumCrops: CropGrid.defaultMinimumCrops, maximumCrops: CropGrid.defaultMaximumCrops, cropSide: w.mode.imageSize)
-        var copy = try Workload(mode: w.mode, crops: grid, batch: w.batch, kernel: w.kernel, projectorType: w.projectorType, page: size)
-        copy.decoder = w.decoder
-        return try PageWorkload(workload: copy, outputTokens: outputTokens, prefillLogits: prefillLogits, precision: precision)
+        return try PageWorkload(workload: try w.reshaped(mode: w.mode, crops: grid, page: size, batch: w.batch), outputTokens: outputTokens, prefillLogits: prefillLogits, precision: precision)
     }
 
     /// The same job in another mode (gundam: the default 2×2 grid).
     public func withMode(_ mode: VisionMode) throws -> PageWorkload {
-        let w = workload
-        var copy = try Workload(mode: mode, batch: w.batch, kernel: w.kernel, projectorType: w.projectorType)
-        copy.decoder = w.decoder
-        return try PageWorkload(workload: copy, outputTokens: outputTokens, prefillLogits: prefillLogits, precision: precision)
+        // Crop mode takes the default 2×2 grid.
+        try PageWorkload(workload: try workload.reshaped(mode: mode, crops: nil, batch: workload.batch), outputTokens: outputTokens, prefillLogits: prefillLogits, precision: precision)
     }
 
     /// `gundam 2x3 (page 1654x2339)`, `base`: what the page is.

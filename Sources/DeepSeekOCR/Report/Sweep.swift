@@ -184,11 +184,7 @@ struct StagePolynomial: Sendable {
     init(
         stage: ModelStage, workload: Workload, precision: Precision, cache: EvaluationCache<PolynomialArithmetic>? = nil
     ) throws {
-        var onePage = try Workload(
-            mode: workload.mode, crops: workload.crops, batch: 1, kernel: workload.kernel,
-            projectorType: workload.projectorType, page: workload.page,
-            samKernel: workload.samKernel, clipKernel: workload.clipKernel)
-        onePage.decoder = workload.decoder
+        let onePage = try workload.withBatch(1)
         self.stage = stage
         // Vision views are shared across shapes through the cache; decoder stages vary by variables.
         totals = try StageReport.model(stage, workload: onePage)
@@ -238,10 +234,7 @@ extension Sweep {
     /// One point per mode, keeping `base`'s crops (crop mode only), batch, kernel and projector.
     public static func resolutionPoints(_ modes: [VisionMode] = VisionMode.allCases, base: Workload) throws -> [SweepPoint] {
         try modes.map { mode in
-            let workload = try Workload(
-                mode: mode, crops: mode.cropMode ? base.crops : nil, batch: base.batch, kernel: base.kernel,
-                projectorType: base.projectorType,
-                samKernel: base.samKernel, clipKernel: base.clipKernel)
+            let workload = try base.reshaped(mode: mode, crops: base.crops, batch: base.batch)
             let label = workload.hasLocalView ? "\(mode.rawValue) \(workload.crops?.description ?? "")" : mode.rawValue
             return SweepPoint(label: label, workload: workload)
         }
@@ -250,9 +243,7 @@ extension Sweep {
     /// One Gundam point per crop grid.
     public static func cropPoints(_ grids: [CropGrid], base: Workload) throws -> [SweepPoint] {
         try grids.map { grid in
-            SweepPoint(label: grid.description, workload: try Workload(
-                mode: .gundam, crops: grid, batch: base.batch, kernel: base.kernel, projectorType: base.projectorType,
-                samKernel: base.samKernel, clipKernel: base.clipKernel))
+            SweepPoint(label: grid.description, workload: try base.reshaped(mode: .gundam, crops: grid, batch: base.batch))
         }
     }
 
@@ -265,19 +256,14 @@ extension Sweep {
         try pages.map { page in
             let grid = try PageCropping.grid(
                 for: page, minimumCrops: minimumCrops, maximumCrops: maximumCrops, cropSide: VisionMode.gundam.imageSize)
-            return SweepPoint(label: "\(page) (\(grid))", workload: try Workload(
-                mode: .gundam, crops: grid, batch: base.batch, kernel: base.kernel, projectorType: base.projectorType,
-                samKernel: base.samKernel, clipKernel: base.clipKernel))
+            return SweepPoint(label: "\(page) (\(grid))", workload: try base.reshaped(mode: .gundam, crops: grid, batch: base.batch))
         }
     }
 
     /// One point per batch size, keeping `base`'s mode, crops, kernel and projector.
     public static func batchPoints(_ batches: [Int], base: Workload) throws -> [SweepPoint] {
         try batches.map { batch in
-            SweepPoint(label: "batch \(batch)", workload: try Workload(
-                mode: base.mode, crops: base.mode.cropMode ? base.crops : nil, batch: batch, kernel: base.kernel,
-                projectorType: base.projectorType,
-                samKernel: base.samKernel, clipKernel: base.clipKernel))
+            SweepPoint(label: "batch \(batch)", workload: try base.withBatch(batch))
         }
     }
 }
