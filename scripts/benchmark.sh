@@ -29,7 +29,7 @@ CMARK_EACH=$(mean_ms cmark_pages)
 CMARK_ONE=$(mean_ms cmark_once)
 BYTES=$(cat "${PAGES[@]}" | wc -c)
 echo "pages: ${#PAGES[@]} Markdown pages, $BYTES bytes; runs: $RUNS"
-echo "modelmeter full regeneration (models + 17 pages in Markdown and HTML + SVG + JSON, atomic swap): $SITE ms"
+echo "modelmeter full regeneration (models + every page in Markdown and HTML + SVG + JSON, atomic swap): $SITE ms"
 echo "cmark CLI, one process per page:                $CMARK_EACH ms  (ratio $(echo "scale=2; $SITE / $CMARK_EACH" | bc))"
 echo "cmark CLI, all pages in one process:            $CMARK_ONE ms  (ratio $(echo "scale=2; $SITE / $CMARK_ONE" | bc))"
 if "$BIN" sweep --help >/dev/null 2>&1 && "$BIN" sweep --help 2>&1 | grep -q -- "--points"; then

@@ -59,9 +59,24 @@ public enum CommonMark {
 
     /// Splits source text into lines the way cmark counts them (`\n`, `\r\n`, `\r`).
     static func sourceLines(of markdown: String) -> [Substring] {
-        var lines = markdown.split(
-            omittingEmptySubsequences: false,
-            whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
+        // Scans bytes: line breaks are ASCII, and a break never sits inside a multi-byte scalar.
+        let utf8 = markdown.utf8
+        var lines: [Substring] = []
+        var start = utf8.startIndex
+        var index = start
+        while index != utf8.endIndex {
+            let byte = utf8[index]
+            guard byte == 0x0A || byte == 0x0D else {
+                index = utf8.index(after: index)
+                continue
+            }
+            lines.append(markdown[start..<index])
+            var next = utf8.index(after: index)
+            if byte == 0x0D, next != utf8.endIndex, utf8[next] == 0x0A { next = utf8.index(after: next) }
+            start = next
+            index = next
+        }
+        lines.append(markdown[start..<utf8.endIndex])
         if lines.last?.isEmpty == true { lines.removeLast() }
         return lines
     }

@@ -111,32 +111,23 @@ public struct WeightReads: Sendable, Hashable {
         self.routedExpertBytes = routedExpertBytes
     }
 
-    /// `Σ weightReads × count` over the layer's terms, from the same formulas the byte counts use.
-    public static func of(_ layer: any Layer, precision: Precision) throws -> WeightReads {
-        var reads = WeightReads()
-        try collect(layer, multiplicity: 1, inRoutedExperts: layer is RoutedExperts, into: &reads)
-        reads.denseBytes = try ModelMeterError.checkedProduct(reads.denseBytes, precision.bytesPerElement, "weight reads")
-        reads.routedExpertBytes = try ModelMeterError.checkedProduct(reads.routedExpertBytes, precision.bytesPerElement, "weight reads")
-        return reads
+    /// The evaluated call's weight reads (`Totals.forwardWeightReads`, the same formulas the byte
+    /// counts use), with the part read inside `RoutedExperts` subtrees set apart.
+    public static func of(_ evaluation: EvaluatedLayer) throws -> WeightReads {
+        let routed = try routedExpertBytes(in: evaluation, multiplicity: 1)
+        return WeightReads(denseBytes: evaluation.totals.forwardWeightReads - routed, routedExpertBytes: routed)
     }
 
-    private static func collect(_ layer: any Layer, multiplicity: Int, inRoutedExperts: Bool, into reads: inout WeightReads) throws {
-        for step in layer.steps {
-            switch step {
-            case let .term(term):
-                let elements = try ModelMeterError.checkedProduct(
-                    try term.forwardTraffic.weightReads.evaluate(), multiplicity, "weight reads")
-                if inRoutedExperts {
-                    reads.routedExpertBytes = try ModelMeterError.checkedSum(reads.routedExpertBytes, elements, "weight reads")
-                } else {
-                    reads.denseBytes = try ModelMeterError.checkedSum(reads.denseBytes, elements, "weight reads")
-                }
-            case let .child(child):
-                try collect(
-                    child.layer, multiplicity: try ModelMeterError.checkedProduct(multiplicity, child.count, "weight reads"),
-                    inRoutedExperts: inRoutedExperts || child.layer is RoutedExperts, into: &reads)
-            }
+    private static func routedExpertBytes(in evaluation: EvaluatedLayer, multiplicity: Int) throws -> Int {
+        if evaluation.layer is RoutedExperts {
+            return try ModelMeterError.checkedProduct(evaluation.totals.forwardWeightReads, multiplicity, "weight reads")
         }
+        var total = 0
+        for (child, evaluated) in evaluation.children {
+            let count = try ModelMeterError.checkedProduct(multiplicity, child.count, "weight reads")
+            total = try ModelMeterError.checkedSum(total, try routedExpertBytes(in: evaluated, multiplicity: count), "weight reads")
+        }
+        return total
     }
 }
 
@@ -157,9 +148,10 @@ public struct CallCost: Sendable, Hashable {
     }
 
     init(_ layer: any Layer, precision: Precision) throws {
-        let metrics = try layer.metrics(precision: precision)
+        let evaluation = try layer.evaluate(precision: precision)
+        let metrics = evaluation.metrics
         forward = metrics.forward
-        weightReads = try WeightReads.of(layer, precision: precision)
+        weightReads = try WeightReads.of(evaluation)
         weightBytes = metrics.memory.weightBytes
         activationBytes = metrics.memory.activationBytes
     }

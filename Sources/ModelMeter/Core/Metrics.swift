@@ -120,6 +120,8 @@ public struct Totals<Arithmetic: CostArithmetic>: Sendable {
     public var forwardTensorCore: Arithmetic.Value
     public var forwardCUDACore: Arithmetic.Value
     public var forwardIO: Arithmetic.Value
+    /// The part of `forwardIO` that reads parameters (weights, biases, tables), in bytes.
+    public var forwardWeightReads: Arithmetic.Value
     public var backwardTensorCore: Arithmetic.Value
     public var backwardCUDACore: Arithmetic.Value
     public var backwardIO: Arithmetic.Value
@@ -220,7 +222,7 @@ extension Layer {
         var trainable = 0
         var fwdTC = arithmetic.zero, fwdCUDA = arithmetic.zero, fwdIO = arithmetic.zero
         var bwdTC = arithmetic.zero, bwdCUDA = arithmetic.zero, bwdIO = arithmetic.zero
-        var saved = arithmetic.zero, kvCache = arithmetic.zero
+        var saved = arithmetic.zero, kvCache = arithmetic.zero, weightReads = arithmetic.zero
         var peak = arithmetic.noPeak
         var evaluatedChildren: [(child: Child, evaluated: Evaluation<A>)] = []
 
@@ -247,6 +249,7 @@ extension Layer {
                     break
                 }
                 try sum(&fwdIO, try arithmetic.value(of: term.forwardTraffic.total), times: bytes, "forward I/O")
+                try sum(&weightReads, try arithmetic.value(of: term.forwardTraffic.weightReads), times: bytes, "weight reads")
                 try sum(&bwdIO, try arithmetic.value(of: term.backwardTraffic.total), times: bytes, "backward I/O")
                 try sum(&saved, try arithmetic.value(of: term.savedElements), times: bytes, "saved activations")
                 try sum(&saved, try arithmetic.value(of: term.savedFixedWidthBytes), "saved activations")
@@ -264,6 +267,7 @@ extension Layer {
                 try sum(&fwdTC, t.forwardTensorCore, times: child.count, "forward tensor-core FLOPs")
                 try sum(&fwdCUDA, t.forwardCUDACore, times: child.count, "forward CUDA-core FLOPs")
                 try sum(&fwdIO, t.forwardIO, times: child.count, "forward I/O")
+                try sum(&weightReads, t.forwardWeightReads, times: child.count, "weight reads")
                 try sum(&bwdTC, t.backwardTensorCore, times: child.count, "backward tensor-core FLOPs")
                 try sum(&bwdCUDA, t.backwardCUDACore, times: child.count, "backward CUDA-core FLOPs")
                 try sum(&bwdIO, t.backwardIO, times: child.count, "backward I/O")
@@ -281,7 +285,7 @@ extension Layer {
 
         let totals = Totals<A>(
             parameters: parameters, trainableParameters: trainable,
-            forwardTensorCore: fwdTC, forwardCUDACore: fwdCUDA, forwardIO: fwdIO,
+            forwardTensorCore: fwdTC, forwardCUDACore: fwdCUDA, forwardIO: fwdIO, forwardWeightReads: weightReads,
             backwardTensorCore: bwdTC, backwardCUDACore: bwdCUDA, backwardIO: bwdIO,
             saved: saved, kvCache: kvCache, activation: activation, bytesPerElement: bytes)
         return Evaluation(layer: self, totals: totals, children: evaluatedChildren)
