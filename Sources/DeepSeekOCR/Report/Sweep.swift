@@ -192,7 +192,10 @@ struct StagePolynomial: Sendable {
         configuration = workload.decoder.configuration
     }
 
-    /// The stage's exact totals for `workload`; nil near 64-bit overflow.
+    /// The stage's exact totals for `workload`; nil near 64-bit overflow. Forward, backward,
+    /// activation, weight and KV-cache figures are exact at any batch; the training save-set
+    /// bytes are not (SAM's qkv reshape is a view at one image and a copy at more, a rule no
+    /// polynomial in `B` states), so sweeps do not report them.
     func metrics(for workload: Workload) -> LayerMetrics? {
         let batch = workload.batch
         let positions = stage == .prefill ? workload.prefillTokens : 1
