@@ -158,9 +158,10 @@ public struct CallCost: Sendable, Hashable {
 }
 
 /// One decode step of `B` sequences as a function of the cached length `L`, derived from the
-/// decoder's own formulas: the step tree is evaluated at `L` = 1 and 2 (slope and intercept) and
-/// checked at `L` = max_position_embeddings − 1 and at every first step a page asks for; any
-/// term that is not affine in `L` fails the check instead of being extrapolated.
+/// decoder's own formulas: read off the decode stage's polynomial (the one evaluator in
+/// polynomial arithmetic, `L` a variable of degree at most 1 there), or, past the polynomial's
+/// exact range, from the step tree evaluated at `L` = 1 and 2 and checked at
+/// `L` = max_position_embeddings − 1. A cost that is not affine in `L` is an error, never extrapolated.
 public struct DecodeStepCost: Sendable, Hashable {
     public let batch: Int
     /// `c(L) = c(0) + Δ·L` for the whole step (`DeepseekV2ForCausalLM`, `S` = 1).
@@ -203,31 +204,34 @@ public struct DecodeStepCost: Sendable, Hashable {
     }
 }
 
-/// A call whose every number is affine in the batch: `c(B) = c(1) + (B − 1)·(c(2) − c(1))`,
-/// checked at `B` = 4 before it is used (otherwise each batch is evaluated directly).
-struct BatchAffineCall {
-    let one: CallCost
-    let two: CallCost
-
-    func at(_ batch: Int) -> CallCost {
-        let k = batch - 1
-        func f(_ a: Int, _ b: Int) -> Int { a + (b - a) * k }
-        return CallCost(
-            forward: PassCost(
-                tensorCoreFLOPs: f(one.forward.tensorCoreFLOPs, two.forward.tensorCoreFLOPs),
-                cudaCoreFLOPs: f(one.forward.cudaCoreFLOPs, two.forward.cudaCoreFLOPs),
-                ioBytes: f(one.forward.ioBytes, two.forward.ioBytes)),
-            weightReads: WeightReads(
-                denseBytes: f(one.weightReads.denseBytes, two.weightReads.denseBytes),
-                routedExpertBytes: f(one.weightReads.routedExpertBytes, two.weightReads.routedExpertBytes)),
-            weightBytes: f(one.weightBytes, two.weightBytes),
-            activationBytes: f(one.activationBytes, two.activationBytes))
+extension DecodeStepCost {
+    /// The step from the decode stage's polynomial: `c(0)` and `c(1) − c(0)`; nil where the
+    /// polynomial would leave the exact range.
+    init?(batch: Int, polynomial: StagePolynomial) {
+        guard let empty = polynomial.callCost(batch: batch, positions: 1, cached: 0),
+              let one = polynomial.callCost(batch: batch, positions: 1, cached: 1) else { return nil }
+        self.batch = batch
+        cost = AffinePassCost(intercept: empty.forward, slope: AffinePassCost.difference(one.forward, empty.forward))
+        weightReadsIntercept = empty.weightReads
+        weightReadsSlope = WeightReads(
+            denseBytes: one.weightReads.denseBytes - empty.weightReads.denseBytes,
+            routedExpertBytes: one.weightReads.routedExpertBytes - empty.weightReads.routedExpertBytes)
+        weightBytes = empty.weightBytes
     }
+}
 
-    /// The affine form when `build(4)` equals it, else nil.
-    static func fit(_ build: (Int) throws -> CallCost) throws -> BatchAffineCall? {
-        let form = BatchAffineCall(one: try build(1), two: try build(2))
-        return try build(4) == form.at(4) ? form : nil
+extension StagePolynomial {
+    /// The stage's call cost for `batch` sequences (`positions` new, `cached` cached); nil where
+    /// the polynomial would leave the exact range.
+    func callCost(batch: Int, positions: Int, cached: Int) -> CallCost? {
+        guard let variables = variables(batch: batch, positions: positions, cached: cached),
+              let metrics = metrics(batch: batch, positions: positions, cached: cached),
+              let reads = Self.exact(totals.forwardWeightReads, at: variables),
+              let routed = Self.exact(routedWeightReads, at: variables)
+        else { return nil }
+        return CallCost(
+            forward: metrics.forward, weightReads: WeightReads(denseBytes: reads - routed, routedExpertBytes: routed),
+            weightBytes: metrics.memory.weightBytes, activationBytes: metrics.memory.activationBytes)
     }
 }
 
@@ -240,16 +244,14 @@ extension DecodeStepCost {
     }
 }
 
-/// Evaluates pages, keeping every model evaluation it has done: the vision stack and the
-/// prefill in a form affine in the batch per shape (checked; evaluated per batch where the
-/// check fails), the decode step per batch in its affine-in-`L` form, so a further page costs
-/// a few multiplications. Batches up to ``largestFittedBatch`` use the batch-affine forms
-/// (beyond it the products could leave the exact 64-bit range unnoticed; those are evaluated).
-/// Not thread-safe: use one evaluator per thread.
+/// Evaluates pages, keeping every model evaluation it has done: each stage evaluated once in
+/// polynomial arithmetic (`StagePolynomial`: the vision stack per mode and crop grid, the
+/// prefill and the decode step once, their batch, positions and cache length variables), so a
+/// further page costs a few polynomial values. Where a polynomial would leave the exact 64-bit
+/// range the call is evaluated directly (and kept). Not thread-safe: use one evaluator per thread.
 public final class PageCostEvaluator {
     struct VisionKey: Hashable { let mode: VisionMode; let crops: CropGrid? }
     struct BatchKey<Key: Hashable>: Hashable { let key: Key; let batch: Int }
-    static let largestFittedBatch = 1 << 16
 
     public let kernel: AttentionKernel
     /// SAM's and CLIP's kernels (`--sam-attention`, `--clip-attention`; `kernel` by default).
@@ -259,9 +261,25 @@ public final class PageCostEvaluator {
     public let configuration: DeepseekV2Configuration
     public let precision: Precision
     public let prefillLogits: LogitPositions
-    private var visionForms: [VisionKey: BatchAffineCall?] = [:]
+    /// Each stage evaluated once in polynomial arithmetic (vision per mode and grid; prefill and
+    /// the decode step for every batch, prompt length and cache length); nil where that fails.
+    private var visionPolynomials: [VisionKey: StagePolynomial?] = [:]
+    private lazy var prefillPolynomial: StagePolynomial? = try? StagePolynomial(
+        stage: .prefill,
+        onePage: DeepseekV2ForCausalLM(
+            shape: .prefill(batch: 1, tokens: 2), configuration: configuration, kernel: kernel, logits: prefillLogits),
+        configuration: configuration, precision: precision)
+    private lazy var decodePolynomial: StagePolynomial? = {
+        guard let polynomial = try? StagePolynomial(
+            stage: .decode,
+            onePage: DeepseekV2ForCausalLM(
+                shape: .decode(batch: 1, context: 1), configuration: configuration, kernel: kernel, logits: .last),
+            configuration: configuration, precision: precision),
+            polynomial.degreeInCachedLength <= 1 else { return nil }
+        return polynomial
+    }()
+    private let views = EvaluationCache<PolynomialArithmetic>()
     private var visionDirect: [BatchKey<VisionKey>: CallCost] = [:]
-    private var prefillForms: [Int: BatchAffineCall?] = [:]
     private var prefillDirect: [BatchKey<Int>: CallCost] = [:]
     /// Decode-step activation peak of one sequence at `L` = prompt (activations scale with `B`: checked).
     private var stepActivationPerSequence: [Int: Int] = [:]
@@ -305,11 +323,15 @@ public final class PageCostEvaluator {
     /// The vision stack (every view + projector) of `batch` pages.
     public func visionCost(mode: VisionMode, crops: CropGrid?, batch: Int) throws -> CallCost {
         let key = VisionKey(mode: mode, crops: crops)
-        if batch <= Self.largestFittedBatch {
-            if visionForms[key] == nil {
-                visionForms[key] = .some(try BatchAffineCall.fit { try self.visionCall(mode: mode, crops: crops, batch: $0) })
-            }
-            if let form = visionForms[key] ?? nil { return form.at(batch) }
+        if visionPolynomials[key] == nil {
+            let onePage = try DeepSeekOCRVision(workload: try Workload(
+                mode: mode, crops: crops, batch: 1, kernel: kernel, projectorType: projectorType,
+                samKernel: samKernel, clipKernel: clipKernel))
+            visionPolynomials[key] = .some(try? StagePolynomial(
+                stage: .vision, onePage: onePage, configuration: configuration, precision: precision, cache: views))
+        }
+        if let polynomial = visionPolynomials[key] ?? nil, let cost = polynomial.callCost(batch: batch, positions: 0, cached: 0) {
+            return cost
         }
         if let cached = visionDirect[BatchKey(key: key, batch: batch)] { return cached }
         let cost = try visionCall(mode: mode, crops: crops, batch: batch)
@@ -319,12 +341,7 @@ public final class PageCostEvaluator {
 
     /// The prefill of `tokens` prompt positions for `batch` sequences.
     public func prefillCost(batch: Int, tokens: Int) throws -> CallCost {
-        if batch <= Self.largestFittedBatch {
-            if prefillForms[tokens] == nil {
-                prefillForms[tokens] = .some(try BatchAffineCall.fit { try self.prefillCall(batch: $0, tokens: tokens) })
-            }
-            if let form = prefillForms[tokens] ?? nil { return form.at(batch) }
-        }
+        if let cost = prefillPolynomial?.callCost(batch: batch, positions: tokens, cached: 0) { return cost }
         if let cached = prefillDirect[BatchKey(key: tokens, batch: batch)] { return cached }
         let cost = try prefillCall(batch: batch, tokens: tokens)
         prefillDirect[BatchKey(key: tokens, batch: batch)] = cost
@@ -334,7 +351,8 @@ public final class PageCostEvaluator {
     /// The decode step of `batch` sequences, affine in the cached length.
     public func decodeStep(batch: Int) throws -> DecodeStepCost {
         if let cached = decode[batch] { return cached }
-        let step = try DecodeStepCost(batch: batch, kernel: kernel, configuration: configuration, precision: precision)
+        let step = try decodePolynomial.flatMap { DecodeStepCost(batch: batch, polynomial: $0) }
+            ?? DecodeStepCost(batch: batch, kernel: kernel, configuration: configuration, precision: precision)
         decode[batch] = step
         return step
     }
@@ -348,9 +366,10 @@ public final class PageCostEvaluator {
         }
         var peaks: [Int] = []
         for b in [1, 2] {
-            let model = try DeepseekV2ForCausalLM(
-                shape: .decode(batch: b, context: prompt), configuration: configuration, kernel: kernel, logits: .last)
-            let metrics = try model.metrics(precision: precision)
+            let metrics = try decodePolynomial?.metrics(batch: b, positions: 1, cached: prompt)
+                ?? DeepseekV2ForCausalLM(
+                    shape: .decode(batch: b, context: prompt), configuration: configuration, kernel: kernel, logits: .last
+                ).metrics(precision: precision)
             guard try decodeStep(batch: b).cost.at(prompt) == metrics.forward else {
                 throw ModelMeterError.invalidShape(
                     layer: "page", what: "decode step", reason: "its cost at L = \(prompt) differs from the affine form")

@@ -157,67 +157,6 @@ public struct Sweep: Sendable {
     }
 }
 
-/// One stage of one shape, evaluated once in polynomial arithmetic (see `Sweep`). Variables:
-/// `x₀` pages (every `B` is `value at one page · x₀`), `x₁` distinct experts touched `E_t`, and
-/// for decoder stages `x₂` new positions `S` and `x₃` cached positions `L`.
-struct StagePolynomial: Sendable {
-    let stage: ModelStage
-    let totals: Totals<PolynomialArithmetic>
-    let configuration: DeepseekV2Configuration
-
-    /// Totals above this go to the exact evaluator instead, which names the formula that overflows.
-    static let fastPathLimit = Int.max / 64
-
-    static func arithmetic(for stage: ModelStage) -> PolynomialArithmetic {
-        let decoder = stage != .vision
-        return PolynomialArithmetic { symbol in
-            switch symbol.name {
-            case "B": return Polynomial(variable: 0, coefficient: symbol.value)
-            case "E_t": return Polynomial(variable: 1)
-            case "S" where decoder: return Polynomial(variable: 2)
-            case "L" where decoder: return Polynomial(variable: 3)
-            default: return nil
-            }
-        }
-    }
-
-    init(
-        stage: ModelStage, workload: Workload, precision: Precision, cache: EvaluationCache<PolynomialArithmetic>? = nil
-    ) throws {
-        let onePage = try workload.withBatch(1)
-        self.stage = stage
-        // Vision views are shared across shapes through the cache; decoder stages vary by variables.
-        totals = try StageReport.model(stage, workload: onePage)
-            .evaluate(in: Self.arithmetic(for: stage), precision: precision, cache: stage == .vision ? cache : nil).totals
-        configuration = workload.decoder.configuration
-    }
-
-    /// The stage's exact totals for `workload`; nil near 64-bit overflow. Forward, backward,
-    /// activation, weight and KV-cache figures are exact at any batch; the training save-set
-    /// bytes are not (SAM's qkv reshape is a view at one image and a copy at more, a rule no
-    /// polynomial in `B` states), so sweeps do not report them.
-    func metrics(for workload: Workload) -> LayerMetrics? {
-        let batch = workload.batch
-        let positions = stage == .prefill ? workload.prefillTokens : 1
-        let cached = stage == .decode ? workload.decodeContext : 0
-        let (tokens, overflow) = batch.multipliedReportingOverflow(by: positions)
-        guard !overflow else { return nil }
-        let variables = [batch, RoutedExperts.touchedExpertCount(configuration: configuration, tokens: tokens), positions, cached]
-        func exact(_ polynomial: Polynomial) -> Int? {
-            polynomial.value(at: variables).flatMap { $0 <= Self.fastPathLimit ? $0 : nil }
-        }
-        return totals.metrics(value: exact) { candidates in
-            // The peak's value is its largest candidate's.
-            var largest = 0
-            for candidate in candidates {
-                guard let value = exact(candidate) else { return nil }
-                largest = max(largest, value)
-            }
-            return largest
-        }
-    }
-}
-
 // MARK: - Points
 
 extension Sweep {
