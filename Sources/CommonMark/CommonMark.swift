@@ -2,8 +2,8 @@ import Ccmark
 
 /// Markdown-to-HTML rendering built on the cmark C library.
 ///
-/// Adds GitHub-style pipe tables, optional heading ids and a guarantee that no
-/// `<script>` element reaches the output. See ``html(from:options:)``.
+/// Adds GitHub-style pipe tables, optional heading ids and an HTML allow-list: no script,
+/// event handler or embedded document reaches the output. See ``html(from:options:)``.
 public enum CommonMark {
     /// The version of the linked cmark library, e.g. `"0.30.2"`.
     public static var cmarkVersion: String {
@@ -12,8 +12,9 @@ public enum CommonMark {
 
     /// Renders CommonMark `markdown` to an HTML fragment.
     ///
-    /// - Raw HTML is omitted unless `options` contains ``RenderOptions/unsafe``;
-    ///   `<script>` elements are removed in every case.
+    /// - Raw HTML is omitted unless `options` contains ``RenderOptions/unsafe``; in every
+    ///   case the result passes ``HTMLSanitizer``'s allow-list (no `<script>`, `<style>`,
+    ///   `<iframe>`, `<base>`, `<meta>`, `<form>`, `on…` handlers or `javascript:` URLs).
     /// - GitHub-style pipe tables become `<table>` elements with cells rendered as
     ///   inline Markdown. A table starts at a line of a paragraph that contains an
     ///   unescaped `|` and is directly followed by a delimiter row (`---`, `:--`,
@@ -34,7 +35,7 @@ public enum CommonMark {
         if options.contains(.headingAnchors) {
             HeadingAnchors.apply(to: document, flags: flags)
         }
-        return ScriptSanitizer.removingScripts(from: Cmark.renderHTML(document.root, flags: flags))
+        return HTMLSanitizer.sanitize(Cmark.renderHTML(document.root, flags: flags))
     }
 
     /// The anchor id for a heading text: lower-cased, whitespace as `-`, punctuation dropped.

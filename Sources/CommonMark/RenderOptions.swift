@@ -23,7 +23,8 @@ public struct RenderOptions: OptionSet, Sendable, Hashable {
 
     /// Lets raw HTML and dangerous URLs through (`CMARK_OPT_UNSAFE`).
     ///
-    /// `<script>` elements are removed from the output even with this option.
+    /// The output still passes ``HTMLSanitizer``'s allow-list: no scripts, event handlers,
+    /// script-capable URLs or embedded documents.
     public static let unsafe = RenderOptions(rawValue: CMARK_OPT_UNSAFE)
 
     /// Renders soft line breaks as spaces (`CMARK_OPT_NOBREAKS`).

@@ -62,7 +62,7 @@ struct IndexPageBuilder {
             "readme": readme,
             "workload": report.workload.summary,
             "visionTokens": Format.count(report.workload.visionTokensPerPage),
-            "gpu": report.gpu.name,
+            "gpu": Markup.escape(report.gpu.name, for: .markdown),
             "precision": report.precision.rawValue,
             "parameters": Format.count(totals.parameters),
             "weightBytes": Format.bytes(totals.memory.weightBytes),

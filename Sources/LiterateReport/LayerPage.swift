@@ -141,8 +141,9 @@ struct LayerPageBuilder {
         let primary = occurrence.configurations[0]
         let values = try placeholderValues(occurrence)
         func prose(_ section: String) throws -> String {
-            let text = try Placeholders.resolve(hint.section(section), values: values, file: hint.path)
-            return try links.rewrite(text, source: hint.path)
+            let text = try Placeholders.resolve(
+                hint.section(section), values: values, file: hint.path, firstLine: hint.line(ofSection: section))
+            return try links.rewrite(text, source: hint.path, firstLine: hint.line(ofSection: section))
         }
         let configurations = try occurrence.configurations.map(configurationView)
         let glance: [[String: Any]] = try occurrence.configurations.map { configuration in
@@ -164,9 +165,9 @@ struct LayerPageBuilder {
             "configurationCount": Format.count(occurrence.configurations.count),
             "parameters": Format.count(primary.metrics.parameters),
             "workload": report.workload.summary,
-            "gpu": report.gpu.name,
+            "gpu": Markup.escape(report.gpu.name, for: .markdown),
             "precision": report.precision.rawValue,
-            "preamble": try Placeholders.resolve(hint.preamble, values: values, file: hint.path),
+            "preamble": try Placeholders.resolve(hint.preamble, values: values, file: hint.path, firstLine: hint.preambleLine),
             "whatItIs": try prose("What it is"),
             "definition": try prose("Definition"),
             "internals": try prose("Internals"),
@@ -201,7 +202,7 @@ struct LayerPageBuilder {
             "roofline.intensity": Format.intensity(point.arithmeticIntensity),
             "roofline.bound": point.bound.rawValue,
             "roofline.timeLowerBound": Format.seconds(point.timeLowerBoundSeconds),
-            "gpu.name": report.gpu.name,
+            "gpu.name": Markup.escape(report.gpu.name, for: .markdown),
             "gpu.ridge": Format.intensity(point.ridgePoint),
             "gpu.tensorPeak": Format.throughput(try report.gpu.tensorCorePeak(for: report.precision).teraFLOPS * 1e12),
             "gpu.bandwidth": Format.bandwidth(report.gpu.memoryBandwidthGBps),

@@ -8,8 +8,9 @@ public struct LinkMap: Sendable {
     public init(pages: [String: String]) { self.pages = pages }
 
     /// Rewrites every relative Markdown link in `text` (a file at `source`) to `<page>.md`;
-    /// throws for a link to a file that is not a page of the site.
-    public func rewrite(_ text: String, source: String) throws -> String {
+    /// throws for a link to a file that is not a page of the site. `text` starts at line
+    /// `firstLine` of `source`, so errors name the file's line.
+    public func rewrite(_ text: String, source: String, firstLine: Int = 1) throws -> String {
         let directory = source.split(separator: "/").dropLast().map(String.init)
         var out: [String] = []
         var inFence = false
@@ -20,7 +21,7 @@ public struct LinkMap: Sendable {
                 out.append(String(line))
                 continue
             }
-            out.append(try rewriteLine(String(line), directory: directory, source: source, line: index + 1))
+            out.append(try rewriteLine(String(line), directory: directory, source: source, line: firstLine + index))
         }
         return out.joined(separator: "\n")
     }
@@ -56,7 +57,8 @@ public struct LinkMap: Sendable {
         }
         let path = resolved.joined(separator: "/")
         guard let page = pages[path] else {
-            throw SiteError(file: source, line: line, "dead relative link '\(target)' (resolves to \(path), which is not a page of the knowledge base)")
+            let shown = target.count > 80 ? String(target.prefix(80)) + "…" : target
+            throw SiteError(file: source, line: line, "dead relative link '\(shown)' (resolves to \(path.count > 80 ? String(path.prefix(80)) + "…" : path), which is not a page of the knowledge base)")
         }
         return page + ".md" + anchor
     }

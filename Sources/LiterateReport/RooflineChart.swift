@@ -210,8 +210,5 @@ struct RooflineChart {
         return "10" + String(String(exponent).compactMap { digits[$0] })
     }
 
-    private func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-            .replacingOccurrences(of: "\"", with: "&quot;")
-    }
+    private func escape(_ text: String) -> String { Markup.escape(text) }
 }

@@ -17,7 +17,7 @@ public struct SiteGenerator: Sendable {
 
     /// Project root: where `context/` and `templates/` are.
     public let root: URL
-    /// Pass raw HTML from hint docs through to the published pages (never `<script>`).
+    /// Pass raw HTML from hint docs through to the published pages (only what the sanitizer's allow-list keeps).
     public var allowRawHTML = false
 
     public init(root: URL, allowRawHTML: Bool = false) {
@@ -74,7 +74,7 @@ public struct SiteGenerator: Sendable {
 
         markdown.append(("conventions", "Counting conventions", try templates.render("conventions.md", try conventionsView(conventions, links: links, report: report))))
         let indexView = try IndexPageBuilder(report: report, directory: layerBuilder.directory).view(
-            title: readme.title, readme: try links.rewrite(readme.body, source: Self.readmePath), layers: layerLinks)
+            title: readme.title, readme: try links.rewrite(readme.body, source: Self.readmePath, firstLine: readme.bodyLine), layers: layerLinks)
         markdown.append(("index", "ModelMeter knowledge base", try templates.render("index.md", indexView)))
 
         var charts: [String: String] = [:]
@@ -113,10 +113,12 @@ public struct SiteGenerator: Sendable {
     }
 
     /// Renders the site and swaps it into `output`; on any error `output` is left as it was.
+    /// `output` must be new, empty or a site modelmeter wrote (see `AtomicOutput`).
     @discardableResult
     public func generate(report: ModelReport, output: URL) throws -> [String] {
+        let target = try AtomicOutput.prepare(output, projectRoot: root, displayName: output.path)
         let files = try render(report: report)
-        try AtomicOutput.replace(output, with: files, displayName: output.path)
+        try AtomicOutput.replace(target, with: files)
         return files.map(\.path)
     }
 
@@ -234,17 +236,17 @@ public struct SiteGenerator: Sendable {
         let gpus: [[String: Any]] = try GPUCatalog.all.map { gpu in
             let bf16 = try gpu.tensorCorePeak(for: .bf16)
             return [
-                "name": gpu.name, "id": gpu.id,
+                "name": Markup.escape(gpu.name, for: .markdown), "id": gpu.id,
                 "tensor": "\(bf16.teraFLOPS) (\(bf16.precision), \(bf16.accumulate) acc., \(bf16.sparsity))",
                 "cuda": "\(gpu.cudaCorePeak.teraFLOPS)",
                 "bandwidth": "\(Int(gpu.memoryBandwidthGBps))",
                 "ridge": String(format: "%.1f", bf16.teraFLOPS * 1e12 / (gpu.memoryBandwidthGBps * 1e9)),
-                "source": gpu.source,
+                "source": Markup.escape(gpu.source, for: .markdown),
             ]
         }
         return [
             "title": doc.title,
-            "body": try links.rewrite(doc.body, source: Self.conventionsPath),
+            "body": try links.rewrite(doc.body, source: Self.conventionsPath, firstLine: doc.bodyLine),
             "costs": costs,
             "gpus": gpus,
         ]

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LiterateReport
 import ModelMeter
 
 /// A command whose stdout is a string it returns, so tests can capture it without redirecting
@@ -12,7 +13,12 @@ protocol TextCommand: ParsableCommand {
 extension TextCommand {
     func run() throws {
         let text = try execute()
-        if !text.isEmpty { FileHandle.standardOutput.write(Data(text.utf8)) }
+        guard !text.isEmpty else { return }
+        do {
+            try FileWriting.write(Data(text.utf8), to: STDOUT_FILENO, path: "standard output")
+        } catch let failure as FileWriting.Failure {
+            throw CommandLineError("cannot write to standard output: \(failure.reason)")
+        }
     }
 }
 
@@ -35,12 +41,14 @@ func checkedFormat(_ format: String, accepted: [String]) throws -> String {
 /// Writes a report to stdout (returned as text) or, atomically, to a file.
 enum OutputFile {
     /// Returns `text` for stdout when `path` is nil; otherwise writes it to `path` and returns "".
+    /// A regular file is replaced atomically; a device or pipe (`/dev/stdout`) is written in place.
     static func write(_ text: String, to path: String?) throws -> String {
         guard let path else { return text }
+        guard !path.isEmpty else { throw CommandLineError("--file is empty; name the file to write") }
         do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw ModelMeterError.malformedValue(what: "output file", value: path, expected: "a writable path")
+            try FileWriting.replaceFile(atPath: path, contents: Data(text.utf8))
+        } catch let failure as FileWriting.Failure {
+            throw CommandLineError("cannot write \(path): \(failure.reason)")
         }
         return ""
     }
@@ -60,18 +68,15 @@ enum OutputFile {
         } catch {
             throw ModelMeterError.malformedValue(what: "chart folder", value: folder, expected: "a folder that can be created and written")
         }
-        guard manager.isWritableFile(atPath: url.path) else {
-            throw ModelMeterError.malformedValue(what: "chart folder", value: folder, expected: "a writable folder")
-        }
         var written: [URL] = []
         for file in files {
             let target = url.appendingPathComponent(file.name)
             do {
-                try Data(file.text.utf8).write(to: target, options: .atomic)
+                try FileWriting.replaceFile(atPath: target.path, contents: Data(file.text.utf8))
                 written.append(target)
-            } catch {
+            } catch let failure as FileWriting.Failure {
                 for done in written { try? manager.removeItem(at: done) }
-                throw ModelMeterError.malformedValue(what: "chart file", value: target.path, expected: "a writable path")
+                throw CommandLineError("cannot write the chart \(target.path): \(failure.reason)")
             }
         }
     }

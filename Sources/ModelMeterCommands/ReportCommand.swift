@@ -35,7 +35,7 @@ struct ReportCommand: TextCommand {
     @Option(help: "Project root holding context/ and templates/.")
     var root: String = "."
 
-    @Flag(help: "Pass raw HTML from hint docs into the HTML pages (<script> is always removed).")
+    @Flag(help: "Pass raw HTML from hint docs into the HTML pages (scripts, handlers, embeds and script URLs are always removed).")
     var allowRawHTML = false
 
     /// The report for these options.
@@ -50,6 +50,7 @@ struct ReportCommand: TextCommand {
         if let file, wanted == nil {
             throw CommandLineError("--file \(file) needs --format (json, csv, md or html)")
         }
+        if wanted == nil, output.isEmpty { throw CommandLineError("--output is empty; name the folder for the site, e.g. output") }
         if let stage, wanted == nil {
             throw CommandLineError("--stage \(stage) needs --format (json, csv, md or html); the site shows every stage")
         }

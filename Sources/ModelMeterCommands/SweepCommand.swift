@@ -56,6 +56,9 @@ struct SweepCommand: TextCommand {
     @Option(help: "Storage precision: bf16, fp16, fp32 or fp8.")
     var precision: String = Precision.bf16.rawValue
 
+    /// The largest `--points`: 100 times the documented benchmark, a few hundred MB of rows.
+    static let maximumBenchmarkPoints = 1_000_000
+
     func execute() throws -> String {
         let format = try checkedFormat(format, accepted: ["csv", "json"])
         guard let dimension = Sweep.Dimension(rawValue: over.lowercased()) else {
@@ -134,6 +137,11 @@ struct SweepCommand: TextCommand {
     ) throws -> String {
         guard count >= 1 else {
             throw ModelMeterError.invalidShape(layer: "sweep", what: "--points", reason: "\(count) is not positive")
+        }
+        guard count <= Self.maximumBenchmarkPoints else {
+            throw ModelMeterError.invalidShape(
+                layer: "sweep", what: "--points",
+                reason: "\(count) is more than \(Self.maximumBenchmarkPoints), the most one run evaluates")
         }
         var shapes: [(mode: VisionMode, crops: CropGrid?, kernel: AttentionKernel)] = []
         for kernel in AttentionKernel.allCases {

@@ -12,9 +12,11 @@ struct FailureTests {
         let project = try TestProject.scratchCopy(name)
         let output = project.appendingPathComponent("output")
         let report = try TestProject.standardReport()
-        try SiteGenerator(root: project).generate(report: report, output: output)
+        let written = try SiteGenerator(root: project).generate(report: report, output: output)
         let before = try TestProject.snapshot(output)
-        #expect(before.count == TestProject.expectedSiteFileCount)
+        // Every page and chart, plus the site's ownership marker.
+        #expect(written.count == TestProject.expectedSiteFileCount)
+        #expect(before.count == written.count + 1 && before[".modelmeter-site"] != nil)
         try damage(project)
         var message = ""
         do {

@@ -83,7 +83,7 @@ import Testing
         let cases: [([String], [String])] = [
             (["report", "--output", "/proc/forbidden/x", "--root", root], ["/proc/forbidden"]),
             (["report", "--output", blocker.appendingPathComponent("site").path, "--root", root], ["blocker"]),
-            (["report", "--format", "json", "--file", blocker.appendingPathComponent("r.json").path], ["r.json", "writable"]),
+            (["report", "--format", "json", "--file", blocker.appendingPathComponent("r.json").path], ["r.json", "Not a directory"]),
             (["sweep", "--over", "batch", "--chart-dir", blocker.appendingPathComponent("charts").path], ["charts", "chart folder"]),
             (["sweep", "--over", "batch", "--chart-dir", "/proc/forbidden/charts"], ["/proc/forbidden/charts"]),
         ]

@@ -41,13 +41,24 @@ public struct GPUSpecFileError: Error, Equatable, Sendable, CustomStringConverti
 /// - `tensorCorePeaks` keys are precisions (`bf16`, `fp16`, `fp8`; `fp32` matmuls use
 ///   `cudaCorePeak`); a missing key means the GPU has no such tensor-core mode.
 /// - `teraFLOPS` are dense figures (1e12 FLOP/s); `sparsity` is optional and must be `"dense"`.
-/// - `memoryBandwidthGBps` is in 1e9 B/s, `memoryGB` in 1e9 B; every figure must be positive.
+/// - `memoryBandwidthGBps` is in 1e9 B/s, `memoryGB` in 1e9 B; every figure must be positive
+///   and inside a generous range (``teraFLOPSRange``, ``bandwidthRange``, ``memoryRange``).
+/// - `id` is at most 64 letters, digits, `-`, `_`, `.`; text fields have no control characters.
 /// - Unknown fields are rejected, so a misspelt field is never silently ignored.
 public enum GPUSpecFile {
     static let topLevelFields = [
         "id", "name", "architecture", "tensorCorePeaks", "cudaCorePeak", "memoryBandwidthGBps", "memoryGB", "source",
     ]
     static let peakFields = ["teraFLOPS", "precision", "accumulate", "sparsity"]
+    /// The largest spec file read.
+    public static let maximumBytes = 100_000
+    /// Accepted ranges, wide enough for any real GPU and narrow enough that every time,
+    /// ridge point and intensity computed from them is a finite, non-zero number.
+    public static let teraFLOPSRange = 0.001...1_000_000.0
+    public static let bandwidthRange = 1.0...1_000_000.0
+    public static let memoryRange = 0.001...1_000_000.0
+    /// Longest accepted `name`, `architecture` and `source`.
+    public static let maximumTextLength = 300
 
     /// Reads, decodes and validates the spec at `path`.
     public static func load(path: String) throws -> GPUSpec {
@@ -58,8 +69,14 @@ public enum GPUSpecFile {
         guard !isDirectory.boolValue else {
             throw GPUSpecFileError(file: path, "cannot read the file: it is a folder")
         }
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > maximumBytes {
+            throw GPUSpecFileError(file: path, "is \(size) bytes; a GPU spec is a few hundred bytes (limit \(maximumBytes))")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw GPUSpecFileError(file: path, "cannot read the file: permission denied or unreadable")
+        }
+        guard data.count <= maximumBytes else {
+            throw GPUSpecFileError(file: path, "is \(data.count) bytes; a GPU spec is a few hundred bytes (limit \(maximumBytes))")
         }
         return try decode(data, file: path)
     }
@@ -88,9 +105,14 @@ public enum GPUSpecFile {
 
     /// Field-by-field checks with the field's path, before `GPUSpec.validate()`'s catch-all.
     private static func check(_ spec: GPUSpec, file: String) throws {
-        func positive(_ value: Double, _ field: String) throws {
+        func positive(_ value: Double, _ field: String, in range: ClosedRange<Double>, unit: String) throws {
             guard value.isFinite, value > 0 else {
                 throw GPUSpecFileError(file: file, field: field, "is \(GPUSpecFile.number(value)), not a positive number")
+            }
+            guard range.contains(value) else {
+                throw GPUSpecFileError(
+                    file: file, field: field,
+                    "is \(GPUSpecFile.number(value)), outside the accepted range \(GPUSpecFile.number(range.lowerBound)) to \(GPUSpecFile.number(range.upperBound)) \(unit)")
             }
         }
         func nonEmpty(_ value: String, _ field: String) throws {
@@ -98,8 +120,27 @@ public enum GPUSpecFile {
                 throw GPUSpecFileError(file: file, field: field, "is empty")
             }
         }
+        func text(_ value: String, _ field: String) throws {
+            guard value.count <= maximumTextLength else {
+                throw GPUSpecFileError(file: file, field: field, "is \(value.count) characters long; the limit is \(maximumTextLength)")
+            }
+            if let control = value.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) {
+                throw GPUSpecFileError(
+                    file: file, field: field,
+                    "contains the control character U+\(String(format: "%04X", control.value)) (a line break or tab?); use plain text")
+            }
+        }
         try nonEmpty(spec.id, "id")
+        let idCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
+        guard spec.id.count <= 64, spec.id.allSatisfy({ idCharacters.contains($0) }) else {
+            throw GPUSpecFileError(
+                file: file, field: "id",
+                "is '\(shown(spec.id))'; use at most 64 letters, digits, '-', '_' or '.' (it names CSV columns and chart series)")
+        }
         try nonEmpty(spec.name, "name")
+        try text(spec.name, "name")
+        try text(spec.architecture, "architecture")
+        try text(spec.source, "source")
         guard !spec.tensorCorePeaks.isEmpty else {
             throw GPUSpecFileError(file: file, field: "tensorCorePeaks", "is empty; give at least one precision, e.g. \"bf16\"")
         }
@@ -110,20 +151,20 @@ public enum GPUSpecFile {
                     file: file, field: "tensorCorePeaks.\(key)",
                     "names an unknown precision; accepted: \(accepted.joined(separator: ", "))")
             }
-            try positive(peak.teraFLOPS, "tensorCorePeaks.\(key).teraFLOPS")
+            try positive(peak.teraFLOPS, "tensorCorePeaks.\(key).teraFLOPS", in: teraFLOPSRange, unit: "TFLOPS")
             guard peak.sparsity == "dense" else {
                 throw GPUSpecFileError(
                     file: file, field: "tensorCorePeaks.\(key).sparsity",
-                    "is '\(peak.sparsity)'; accepted: dense (sparse figures overstate a dense model)")
+                    "is '\(shown(peak.sparsity))'; accepted: dense (sparse figures overstate a dense model)")
             }
         }
-        try positive(spec.cudaCorePeak.teraFLOPS, "cudaCorePeak.teraFLOPS")
+        try positive(spec.cudaCorePeak.teraFLOPS, "cudaCorePeak.teraFLOPS", in: teraFLOPSRange, unit: "TFLOPS")
         guard spec.cudaCorePeak.sparsity == "dense" else {
             throw GPUSpecFileError(
-                file: file, field: "cudaCorePeak.sparsity", "is '\(spec.cudaCorePeak.sparsity)'; accepted: dense")
+                file: file, field: "cudaCorePeak.sparsity", "is '\(shown(spec.cudaCorePeak.sparsity))'; accepted: dense")
         }
-        try positive(spec.memoryBandwidthGBps, "memoryBandwidthGBps")
-        try positive(spec.memoryGB, "memoryGB")
+        try positive(spec.memoryBandwidthGBps, "memoryBandwidthGBps", in: bandwidthRange, unit: "GB/s")
+        try positive(spec.memoryGB, "memoryGB", in: memoryRange, unit: "GB")
     }
 
     private static func path(_ codingPath: [any CodingKey], _ last: (any CodingKey)? = nil) -> String {
@@ -140,6 +181,9 @@ public enum GPUSpecFile {
             }
             return GPUSpecFileError(file: file, field: path(context.codingPath), "must be \(noun(type))")
         case let .valueNotFound(type, context):
+            if context.codingPath.isEmpty {
+                return GPUSpecFileError(file: file, "is null; expected a JSON object at the top level")
+            }
             return GPUSpecFileError(file: file, field: path(context.codingPath), "is null; it must be \(noun(type))")
         case let .dataCorrupted(context):
             if context.codingPath.isEmpty {
@@ -149,6 +193,12 @@ public enum GPUSpecFile {
         @unknown default:
             return GPUSpecFileError(file: file, "is not a valid GPU spec")
         }
+    }
+
+    /// `text` as an error message shows it: control characters as `?`, at most 60 characters.
+    static func shown(_ text: String) -> String {
+        let printable = String(String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : $0 }))
+        return printable.count > 60 ? String(printable.prefix(60)) + "…" : printable
     }
 
     /// `48`, `364.2`: no trailing `.0`.
@@ -177,7 +227,7 @@ public enum GPUSpecFile {
         if let unknown = container.allKeys.map(\.stringValue).sorted().first(where: { !accepted.contains($0) }) {
             let prefix = container.codingPath.map(\.stringValue).joined(separator: ".")
             throw GPUSpecFileError(
-                file: "", field: prefix.isEmpty ? unknown : prefix + "." + unknown,
+                file: "", field: prefix.isEmpty ? shown(unknown) : prefix + "." + shown(unknown),
                 "is not a known field; accepted: \(accepted.joined(separator: ", "))")
         }
     }

@@ -1,0 +1,173 @@
+import Foundation
+import Testing
+import DeepSeekOCR
+@testable import LiterateReport
+
+/// `generate(output:)` replaces only a folder that is the site's own, recovers what an
+/// interrupted run left, and never leaves the user without an output folder.
+@Suite("Output folder safety", .serialized)
+struct OutputFolderSafetyTests {
+    static let marker = ".modelmeter-site"
+    /// A process id no process can have (above Linux's largest pid_max, 2^22).
+    static let deadPID = Int32.max - 7
+
+    /// Generates into `output`; returns the error's description, or nil on success.
+    func attempt(_ project: URL, _ output: URL, report: ModelReport) -> String? {
+        do {
+            try SiteGenerator(root: project).generate(report: report, output: output)
+            return nil
+        } catch {
+            return String(describing: error)
+        }
+    }
+
+    @Test("a folder that is not the site's own is refused and left byte for byte as it was")
+    func foreignFoldersRefused() throws {
+        let project = try TestProject.scratchCopy("refuse")
+        defer { try? FileManager.default.removeItem(at: project) }
+        let report = try TestProject.standardReport()
+        let manager = FileManager.default
+
+        let user = project.appendingPathComponent("notes")
+        try manager.createDirectory(at: user.appendingPathComponent(".git"), withIntermediateDirectories: true)
+        try Data("mine".utf8).write(to: user.appendingPathComponent("todo.txt"))
+        try Data("ref".utf8).write(to: user.appendingPathComponent(".git/HEAD"))
+
+        let site = project.appendingPathComponent("site")
+        #expect(attempt(project, site, report: report) == nil)
+        try Data("user notes".utf8).write(to: site.appendingPathComponent("kb/notes.md"))
+
+        let legacy = project.appendingPathComponent("legacy")
+        try manager.createDirectory(at: legacy.appendingPathComponent("kb/drafts"), withIntermediateDirectories: true)
+        try Data("# x".utf8).write(to: legacy.appendingPathComponent("kb/index.md"))
+
+        let projectSnapshot = try TestProject.snapshot(project)
+        let cases: [(URL, [String])] = [
+            (project, ["refusing", "project root"]),
+            (project.deletingLastPathComponent(), ["refusing", "project root"]),
+            (URL(fileURLWithPath: "/"), ["refusing", "root /"]),
+            (project.appendingPathComponent("context"), ["not empty", "not written by modelmeter", "hints/"]),
+            (user, ["not empty", "not written by modelmeter", ".git/"]),
+            (site, ["not written by modelmeter", "kb/notes.md"]),
+            (legacy, ["not written by modelmeter", "kb/drafts/"]),
+        ]
+        for (target, fragments) in cases {
+            let message = attempt(project, target, report: report) ?? "succeeded"
+            for fragment in fragments {
+                #expect(message.contains(fragment), "\(target.path): '\(message)' lacks '\(fragment)'")
+            }
+            #expect(!message.contains("\n"))
+        }
+        #expect(try TestProject.snapshot(project) == projectSnapshot, "a refused run changed a file")
+        #expect(try manager.contentsOfDirectory(atPath: project.path).filter { $0.hasPrefix(".") }.isEmpty)
+    }
+
+    @Test("a new, an empty, a marked and an unmarked earlier site are replaced, and the site carries its marker")
+    func ownFoldersReplaced() throws {
+        let project = try TestProject.scratchCopy("replace")
+        defer { try? FileManager.default.removeItem(at: project) }
+        let report = try TestProject.standardReport()
+        let manager = FileManager.default
+        let fresh = project.appendingPathComponent("fresh/output")
+        #expect(attempt(project, fresh, report: report) == nil)
+        let site = try TestProject.snapshot(fresh)
+        let listed = TestProject.text(try #require(site[Self.marker])).split(separator: "\n").dropFirst().map(String.init)
+        #expect(Set(listed) == Set(site.keys).subtracting([Self.marker]), "the marker lists exactly the site's files")
+
+        let empty = project.appendingPathComponent("empty")
+        try manager.createDirectory(at: empty, withIntermediateDirectories: true)
+        #expect(attempt(project, empty, report: report) == nil)
+        #expect(try TestProject.snapshot(empty) == site)
+
+        // Marked: replaced again, identical.
+        #expect(attempt(project, fresh, report: report) == nil)
+        #expect(try TestProject.snapshot(fresh) == site)
+
+        // An earlier version's site (no marker, only kb/, html/, report.json) is recognised.
+        let earlier = project.appendingPathComponent("earlier")
+        try manager.copyItem(at: fresh, to: earlier)
+        try manager.removeItem(at: earlier.appendingPathComponent(Self.marker))
+        // Earlier sites had no CSV and no downloads beside the pages.
+        for download in ["report.csv", "kb/report.csv", "kb/report.json", "html/report.csv", "html/report.json"] {
+            try manager.removeItem(at: earlier.appendingPathComponent(download))
+        }
+        try Data("old".utf8).write(to: earlier.appendingPathComponent("html/op-Removed.html"))
+        #expect(attempt(project, earlier, report: report) == nil)
+        #expect(try TestProject.snapshot(earlier) == site)
+        #expect(try manager.contentsOfDirectory(atPath: project.path).filter { $0.hasPrefix(".") }.isEmpty, "no staging or parked folder left")
+    }
+
+    @Test("a symbolic link to the output folder is followed: the link stays, its folder gets the new site")
+    func symbolicLinks() throws {
+        let project = try TestProject.scratchCopy("symlink")
+        defer { try? FileManager.default.removeItem(at: project) }
+        let report = try TestProject.standardReport()
+        let manager = FileManager.default
+        let real = project.appendingPathComponent("real")
+        #expect(attempt(project, real, report: report) == nil)
+        let site = try TestProject.snapshot(real)
+        try manager.removeItem(at: real.appendingPathComponent("report.json"))
+        let link = project.appendingPathComponent("link")
+        try manager.createSymbolicLink(atPath: link.path, withDestinationPath: "real")
+        #expect(attempt(project, link, report: report) == nil)
+        #expect(try manager.destinationOfSymbolicLink(atPath: link.path) == "real")
+        #expect(try TestProject.snapshot(real) == site)
+
+        // A link to a foreign folder is refused like the folder itself.
+        let user = project.appendingPathComponent("user")
+        try manager.createDirectory(at: user, withIntermediateDirectories: true)
+        try Data("mine".utf8).write(to: user.appendingPathComponent("a.txt"))
+        let userLink = project.appendingPathComponent("user-link")
+        try manager.createSymbolicLink(atPath: userLink.path, withDestinationPath: user.path)
+        #expect(attempt(project, userLink, report: report)?.contains("a.txt is not a file of a modelmeter site") == true)
+        #expect(try manager.contentsOfDirectory(atPath: user.path) == ["a.txt"])
+
+        // A dangling link is refused with the folder it names.
+        let dangling = project.appendingPathComponent("dangling")
+        try manager.createSymbolicLink(atPath: dangling.path, withDestinationPath: "nowhere")
+        let message = attempt(project, dangling, report: report) ?? ""
+        #expect(message.contains("symbolic link to nowhere, which does not exist"), "\(message)")
+        #expect(!manager.fileExists(atPath: project.appendingPathComponent("nowhere").path))
+    }
+
+    #if os(Linux)
+    @Test("on Linux the old and new site trade places in one atomic exchange: no moment without output")
+    func atomicExchange() {
+        #expect(AtomicOutput.swapsAtomically)
+    }
+    #endif
+
+    @Test("a run killed between the two renames is recovered by the next, even when that one fails")
+    func interruptedSwapRecovered() throws {
+        let project = try TestProject.scratchCopy("interrupted")
+        defer { try? FileManager.default.removeItem(at: project) }
+        let report = try TestProject.standardReport()
+        let manager = FileManager.default
+        let output = project.appendingPathComponent("output")
+        #expect(attempt(project, output, report: report) == nil)
+        let site = try TestProject.snapshot(output)
+
+        // What an older, killed run leaves: the site parked, a partial staging folder, no output.
+        let parked = project.appendingPathComponent(".output.old-\(Self.deadPID)")
+        try manager.moveItem(at: output, to: parked)
+        let staging = project.appendingPathComponent(".output.staging-\(Self.deadPID - 1)")
+        try manager.createDirectory(at: staging.appendingPathComponent("kb"), withIntermediateDirectories: true)
+        try manager.copyItem(at: parked.appendingPathComponent(Self.marker), to: staging.appendingPathComponent(Self.marker))
+        try Data("partial".utf8).write(to: staging.appendingPathComponent("kb/index.md"))
+        // Leftovers that are not provably the site's, or belong to a running process, stay.
+        let foreign = project.appendingPathComponent(".output.old-\(Self.deadPID - 2)")
+        try manager.createDirectory(at: foreign, withIntermediateDirectories: true)
+        try Data("mine".utf8).write(to: foreign.appendingPathComponent("x.txt"))
+        let live = project.appendingPathComponent(".output.staging-1")
+        try manager.createDirectory(at: live, withIntermediateDirectories: true)
+
+        // The next run fails (broken template), yet the user has the previous site back.
+        let template = project.appendingPathComponent("templates/index.md.mustache")
+        try Data("{{#broken}}".utf8).write(to: template)
+        #expect(attempt(project, output, report: report)?.contains("templates/index.md.mustache") == true)
+        #expect(try TestProject.snapshot(output) == site)
+        let hidden = try manager.contentsOfDirectory(atPath: project.path).filter { $0.hasPrefix(".") }.sorted()
+        #expect(hidden == [foreign.lastPathComponent, live.lastPathComponent].sorted())
+        #expect(try Data(contentsOf: foreign.appendingPathComponent("x.txt")) == Data("mine".utf8))
+    }
+}
