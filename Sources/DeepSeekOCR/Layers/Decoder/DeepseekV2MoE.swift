@@ -157,9 +157,10 @@ public struct RoutedExperts: Layer {
         let expertWeights = touchedExperts * hidden * intermediate
         let activations = routedRows * intermediate
         return [
-            .term(.matmul(
+            .term(CostTerm.matmul(
                 "routed gate_proj", m: routedRows, k: hidden.formula, n: intermediate.formula,
-                weightElements: expertWeights, inputNeedsGradient: true)),
+                weightElements: expertWeights, inputNeedsGradient: true)
+                .saving(routedRows * hidden, tensors: "gathered rows x[mask] (T·k in total over the experts)")),
             .term(.elementwise("routed SiLU", .silu, elements: activations)),
             // Same gathered rows as gate_proj: kept there.
             .term(.matmul(
