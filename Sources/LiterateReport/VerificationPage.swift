@@ -20,8 +20,8 @@ struct VerificationPageBuilder {
             // One evaluation gives both the totals and every submodule's numbers.
             let evaluated = try run.makeLayer().evaluate()
             let metrics = evaluated.metrics
-            // Vision modules only: the decoder's save sets are not derived from autograd's rules yet.
-            if run.isVisionModule, run.savedForBackwardBytes >= 0 {
+            // Every training run (vision and decoder prefill); decode steps ran under no_grad and saved nothing.
+            if run.savedForBackwardBytes >= 0 {
                 // The reference measured fp32 on CPU: compare our fp32 figure.
                 let ours = try run.makeLayer().metrics(precision: .fp32).memory.trainingActivationBytes
                 let delta = ours - run.savedForBackwardBytes
@@ -119,6 +119,26 @@ enum SavedSetNotes {
             kept = "LayerNorms, fused attention and feed-forward save sets; each layer's input kept once by its LayerNorm"
         case "proj.MlpProjector.linear":
             kept = "the Linear keeps its input"
+        case "norm.DeepseekV2RMSNorm":
+            kept = "x in fp32 (the input at fp32), rstd per row (fp32) and the normalised x kept by the weight multiply"
+        case "attn.LlamaAttention":
+            kept = "eager path: the input (q, k and v projections share it), cos and sin (RoPE keeps the tables, not q or k), "
+                + "q and k after RoPE, the fp32 softmax output P (P·V takes the same storage), v, o_proj's contiguous input"
+        case "mlp.DeepseekV2MLP.dense":
+            kept = "SwiGLU: the input once (gate_proj and up_proj share it), g, silu(g), u and down_proj's input"
+        case "moe.MoEGate":
+            kept = "the input, fp32 scores, int64 top-k indices and the auxiliary loss's per-sequence expert counts"
+        case "moe.DeepseekV2MoE":
+            kept = "training path: the gate's set, two boolean masks per expert, the T·k gathered rows and their SwiGLU "
+                + "tensors (totals independent of the routing), y and the top-k weights, the shared experts"
+        case "layer.DeepseekV2DecoderLayer.dense_idx0", "layer.DeepseekV2DecoderLayer.moe_idx1":
+            kept = "two RMSNorms, attention and the MLP or MoE; each branch input is its norm's output; residual adds keep nothing"
+        case "embed.embed_tokens":
+            kept = "only the int64 token ids (the lookup's indices)"
+        case "head.lm_head":
+            kept = "the Linear keeps its input"
+        case "stack.DeepseekV2ForCausalLM.2layers":
+            kept = "token ids, two layers (each layer's input kept by its first RMSNorm), the final RMSNorm and lm_head's input"
         default:
             kept = "the save sets of its pieces"
         }

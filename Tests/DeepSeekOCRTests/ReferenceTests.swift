@@ -59,4 +59,20 @@ struct ReferenceTests {
         #expect(run.savedForBackwardBytes >= 0, "\(run.key) has no saved_for_backward_fp32")
         #expect(ours == run.savedForBackwardBytes, "\(run.key): ours \(ours), autograd \(run.savedForBackwardBytes), diff \(ours - run.savedForBackwardBytes)")
     }
+
+    /// Decoder training runs (prefill with grad): `activation_bytes + input_bytes_referenced`, as for the vision modules.
+    @Test("fp32 training activation bytes equal what autograd saved (decoder modules)",
+          arguments: ReferenceRun.all.filter { !$0.isVisionModule && $0.backwardFLOPs != nil })
+    func decoderSavedForBackward(run: ReferenceRun) throws {
+        #expect(run.savedForBackwardBytes >= 0, "\(run.key) has no saved_for_backward_fp32")
+        let ours = try run.makeLayer().metrics(precision: .fp32).memory.trainingActivationBytes
+        #expect(ours == run.savedForBackwardBytes, "\(run.key): ours \(ours), autograd \(run.savedForBackwardBytes), diff \(ours - run.savedForBackwardBytes)")
+    }
+
+    @Test("the decoder sample has ten training runs with saved bytes, one per measured module")
+    func decoderTrainingRuns() {
+        let runs = ReferenceRun.all.filter { !$0.isVisionModule && $0.savedForBackwardBytes >= 0 }
+        #expect(runs.count == 10)
+        #expect(Set(runs.map(\.module)).count == 10)
+    }
 }

@@ -51,7 +51,7 @@ public struct CostTerm: Sendable, Hashable {
     public let savedElements: Formula
     /// Bytes kept for backward in tensors whose element type does not follow the storage
     /// precision: int64 gather indices (8 B per element), fp32 log-sum-exp and LayerNorm
-    /// statistics (4 B per element).
+    /// statistics (4 B per element), boolean masks (1 B per element).
     public let savedFixedWidthBytes: Formula
     /// The tensors `savedElements` and `savedFixedWidthBytes` count, in words ("input X").
     public let savedTensors: String

@@ -73,7 +73,9 @@ public enum ElementwiseOp: String, CaseIterable, Sendable {
     /// How many same-sized tensors autograd saves for backward, by derivatives.yaml: adds
     /// nothing; softmax its output; LayerNorm and GELU their input; `x·σ(1.702·x)` the input x
     /// and σ (its `sigmoid` keeps σ and its `mul` keeps x and σ: one storage each);
-    /// interpolation nothing (its backward needs only the sizes); `a·b` both operands.
+    /// interpolation nothing (its backward needs only the sizes); `a·b` both operands. RMSNorm and
+    /// RoPE count one here for their backward traffic; their layers state the exact save sets
+    /// (RMSNorm: x in fp32, rstd, the normalised x; RoPE: the cos and sin tables).
     public var savedTensors: Int {
         switch self {
         case .add, .linearResize, .bicubicResize: return 0
@@ -89,6 +91,9 @@ public enum ElementwiseOp: String, CaseIterable, Sendable {
         case .layerNorm, .gelu: return "input x"
         case .quickGELU: return "input x and σ(1.702·x)"
         case .multiply: return "both operands"
+        // The layers replace these two save sets with the exact ones (`CostTerm.saving`).
+        case .rmsNorm: return "x, rstd per row and the normalised x (DeepseekV2RMSNorm)"
+        case .rotary: return "cos and sin, not x (the tables need no gradient)"
         default: return savedTensors == 0 ? "" : savedTensors == 1 ? "input x" : "\(savedTensors) same-sized tensors"
         }
     }

@@ -37,6 +37,9 @@ public enum AttentionKernel: String, CaseIterable, Sendable, Codable {
 /// eager  Q·√s and K·√s (the math path scales copies: B·h·(S + Sk)·d), P (B·h·S·Sk, kept by
 ///        softmax, shared with P·V) and V's storage (`valueStorageElements`); the mask add is in place
 /// ```
+/// `LlamaAttention` runs its own eager code: the scores bmm takes Q and K as they are and divides
+/// afterwards (`scalesScoresAfterMatmul`), and softmax runs in fp32 (`softmaxInFP32`: P is kept at
+/// 4 B per element whatever the storage precision).
 public struct ScaledDotProductAttention: Sendable {
     public let batch: Formula
     public let heads: Formula
@@ -53,6 +56,12 @@ public struct ScaledDotProductAttention: Sendable {
     /// projection when V is a view `bmm` can take as it is; nil when V is (or is copied to) a
     /// tensor of its own (`B·h·Sk·d`).
     public var valueStorageElements: Formula?
+    /// Eager path: the bmm takes Q and K unscaled and the scores are divided by √d afterwards
+    /// (LlamaAttention): it keeps Q and K themselves, not scaled copies (same element count).
+    public var scalesScoresAfterMatmul = false
+    /// Eager path: `softmax(…, dtype=float32)` (LlamaAttention): P is kept in fp32, `4·B·h·S·Sk` bytes.
+    /// Below fp32 the `.to(dtype)` copy P·V keeps (`B·h·S·Sk` elements) is not counted.
+    public var softmaxInFP32 = false
 
     public init(
         batch: Formula, heads: Formula, tokens: Formula, keyTokens: Formula? = nil, headDim: Formula,
@@ -100,7 +109,9 @@ public struct ScaledDotProductAttention: Sendable {
                 forwardTraffic: Traffic(activationReads: vectors + keyVectors, writes: scores),
                 backwardTraffic: Traffic(activationReads: scores + vectors + keyVectors, writes: vectors + keyVectors),
                 savedElements: keyTokens == tokens ? 2 * vectors : vectors + keyVectors,
-                savedTensors: "Q·√s and K·√s (scaled copies)")
+                savedTensors: scalesScoresAfterMatmul
+                    ? "Q and K as the bmm takes them (the scores are divided by √d afterwards)"
+                    : "Q·√s and K·√s (scaled copies)")
             outputTerm = CostTerm(
                 name: "SDPA P·V", unit: .tensorCore, forwardFLOPs: matmul, backwardFLOPs: 2 * matmul,
                 forwardTraffic: Traffic(activationReads: scores + keyVectors, writes: vectors),
@@ -120,7 +131,13 @@ public struct ScaledDotProductAttention: Sendable {
         }
         let softmax = CostTerm.elementwise("SDPA softmax", .softmax, elements: scores, fused: fused)
         // Inside a fused kernel P never exists outside it: the kernel's save set (log-sum-exp) covers it.
-        terms.append(fused ? softmax.saving(.zero, tensors: "") : softmax)
+        if fused {
+            terms.append(softmax.saving(.zero, tensors: ""))
+        } else if softmaxInFP32 {
+            terms.append(softmax.saving(.zero, fixedWidthBytes: 4 * scores, tensors: "output P (fp32: softmax runs in fp32)"))
+        } else {
+            terms.append(softmax)
+        }
         terms.append(outputTerm)
         return terms
     }

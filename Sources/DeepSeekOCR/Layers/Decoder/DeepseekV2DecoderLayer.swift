@@ -4,6 +4,9 @@ import ModelMeter
 /// `h = x + self_attn(input_layernorm(x))`, `out = h + mlp(post_attention_layernorm(h))`,
 /// where `mlp` is the dense `DeepseekV2MLP` in the first `first_k_dense_replace` layers and a
 /// `DeepseekV2MoE` after them.
+///
+/// Saved for backward: the two RMSNorms' sets (each keeps its input, x and h), attention's and
+/// the MLP's (each keeps its norm's output as its input); the residual adds keep nothing.
 public struct DeepseekV2DecoderLayer: Layer {
     public static let documentation = LayerDoc(vendorClass: "DeepseekV2DecoderLayer", vendorFile: "modeling_deepseekv2.py")
     public let typeName = "DeepseekV2DecoderLayer"

@@ -7,6 +7,9 @@ import ModelMeter
 /// ```
 /// gate_proj, up_proj  2·B·S·D·F each     SiLU 4·B·S·F, gate·up B·S·F (CUDA)     down_proj 2·B·S·F·D
 /// ```
+/// Saved for backward: `(T·D + 4·T·F)·e`, T = B·S: the input x (gate_proj and up_proj share the
+/// storage; not counted when an earlier op keeps it, `inputAlreadySaved`), SiLU's input g, the
+/// product's operands silu(g) and u, and down_proj's input silu(g)·u.
 public struct DeepseekV2MLP: Layer {
     public static let documentation = LayerDoc(vendorClass: "DeepseekV2MLP", vendorFile: "modeling_deepseekv2.py")
     public let typeName = "DeepseekV2MLP"
@@ -28,15 +31,21 @@ public struct DeepseekV2MLP: Layer {
     private let upProjection: Linear
     private let downProjection: Linear
 
-    public init(shape: DecoderShape, hiddenSize: Int, intermediateSize: Int) throws {
+    /// `inputAlreadySaved`: an earlier op keeps the input's storage (the MoE gate, for the shared experts).
+    public init(shape: DecoderShape, hiddenSize: Int, intermediateSize: Int, inputAlreadySaved: Bool = false) throws {
         try ModelMeterError.requirePositive(hiddenSize, "hidden_size", in: "DeepseekV2MLP")
         try ModelMeterError.requirePositive(intermediateSize, "intermediate_size", in: "DeepseekV2MLP")
         self.shape = shape
         hidden = Symbol("D", hiddenSize, "hidden width")
         intermediate = Symbol("F", intermediateSize, "SwiGLU width")
         let rows = shape.rows
-        gateProjection = try Linear("gate", tokens: rows, inFeatures: hidden.formula, outFeatures: intermediate.formula, bias: false)
-        upProjection = try Linear("up", tokens: rows, inFeatures: hidden.formula, outFeatures: intermediate.formula, bias: false)
+        gateProjection = try Linear(
+            "gate", tokens: rows, inFeatures: hidden.formula, outFeatures: intermediate.formula, bias: false,
+            inputAlreadySaved: inputAlreadySaved)
+        // up_proj keeps the same input storage as gate_proj: counted there.
+        upProjection = try Linear(
+            "up", tokens: rows, inFeatures: hidden.formula, outFeatures: intermediate.formula, bias: false,
+            inputAlreadySaved: true)
         downProjection = try Linear("down", tokens: rows, inFeatures: intermediate.formula, outFeatures: hidden.formula, bias: false)
     }
 

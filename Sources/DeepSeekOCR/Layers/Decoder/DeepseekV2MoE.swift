@@ -12,6 +12,17 @@ import ModelMeter
 /// shared experts    6·B·S·D·Fs                  (DeepseekV2MLP, Fs = 2·F)
 /// ```
 /// Inference (`moe_infer`) sorts the routed rows by expert and skips experts without tokens.
+///
+/// Saved for backward (the training path), T = B·S; per-expert tensors depend on the routing,
+/// their totals do not (the experts' rows add up to T·k):
+/// ```
+/// gate              X (T·D·e, shared with the shared experts), scores, indices, ce     (MoEGate)
+/// dispatch          2·E·T·k B    boolean masks flat_topk_idx == i, T·k each: one for the gather x[mask],
+///                                one for the write y[mask] = …; repeat_interleave (a clone) keeps nothing
+/// routed experts    (T·k·D + 4·T·k·F)·e      gathered rows, g, silu(g), u, silu(g)·u summed over experts
+/// combine           T·k·D·e + 4·T·k B        y (the routed outputs) and the top-k weights (fp32)
+/// shared experts    4·T·Fs·e                 (DeepseekV2MLP; its input is the gate's X)
+/// ```
 public struct DeepseekV2MoE: Layer {
     public static let documentation = LayerDoc(vendorClass: "DeepseekV2MoE", vendorFile: "modeling_deepseekv2.py")
     public let typeName = "DeepseekV2MoE"
@@ -38,8 +49,10 @@ public struct DeepseekV2MoE: Layer {
         topK = Symbol("k", configuration.expertsPerToken, "experts per token (top-k)")
         gate = try MoEGate(shape: shape, configuration: configuration)
         experts = try RoutedExperts(shape: shape, configuration: configuration)
+        // The gate's router logits keep the input X; the shared experts take the same storage.
         sharedExperts = try DeepseekV2MLP(
-            shape: shape, hiddenSize: configuration.hiddenSize, intermediateSize: configuration.sharedIntermediateSize)
+            shape: shape, hiddenSize: configuration.hiddenSize, intermediateSize: configuration.sharedIntermediateSize,
+            inputAlreadySaved: true)
     }
 
     public var symbols: [Symbol] {
@@ -54,14 +67,19 @@ public struct DeepseekV2MoE: Layer {
         let routed = rows * topK * hidden
         return [
             .child(Child("gate", gate)),
-            .term(.dataMovement("dispatch: gather rows by expert", reads: routed, writes: routed)),
+            // Training: each of the E experts builds two boolean masks of T·k rows (1 B each).
+            .term(CostTerm.dataMovement("dispatch: gather rows by expert", reads: routed, writes: routed)
+                .saving(
+                    .zero, fixedWidthBytes: 2 * experts.experts * rows * topK,
+                    tensors: "2 boolean masks per routed expert (gather and write back), T·k each")),
             .child(Child("experts", experts)),
             .term(CostTerm(
                 name: "combine: weight by gate and sum over k", unit: .cudaCore,
                 forwardFLOPs: 2 * routed, backwardFLOPs: 2 * routed,
                 forwardTraffic: Traffic(activationReads: routed + rows * topK, writes: rows * hidden),
                 backwardTraffic: Traffic(activationReads: rows * hidden + routed, writes: routed + rows * topK),
-                savedElements: routed)),
+                savedElements: routed, savedFixedWidthBytes: 4 * rows * topK,
+                savedTensors: "routed outputs y (T·k rows), top-k weights (fp32)")),
             .child(Child("shared_experts", sharedExperts)),
             .term(.elementwise("routed + shared", .add, elements: rows * hidden)),
         ]
@@ -76,6 +94,7 @@ public struct DeepseekV2MoE: Layer {
 /// FLOPs             2·(B·S·k)·D·F per projection     exact for any routing: only routed rows are computed
 /// weights read      E_t·D·F per projection           E_t = distinct experts the step's routed rows touch
 /// E_t (expected)    E·(1 − (1 − k/E)^T), T = B·S     uniform routing; best case k, worst case min(E, k·T)
+/// saved (training)  (T·k·D + 4·T·k·F)·e              Σ over experts of their gathered rows, g, silu(g), u, silu(g)·u
 /// ```
 public struct RoutedExperts: Layer {
     public let typeName = "ModuleList"
@@ -138,13 +157,15 @@ public struct RoutedExperts: Layer {
         let expertWeights = touchedExperts * hidden * intermediate
         let activations = routedRows * intermediate
         return [
-            .term(.matmul(
+            .term(CostTerm.matmul(
                 "routed gate_proj", m: routedRows, k: hidden.formula, n: intermediate.formula,
-                weightElements: expertWeights, inputNeedsGradient: true)),
+                weightElements: expertWeights, inputNeedsGradient: true)
+                .saving(routedRows * hidden, tensors: "gathered rows x[mask] (T·k in total over the experts)")),
             .term(.elementwise("routed SiLU", .silu, elements: activations)),
+            // Same gathered rows as gate_proj: kept there.
             .term(.matmul(
                 "routed up_proj", m: routedRows, k: hidden.formula, n: intermediate.formula,
-                weightElements: expertWeights, inputNeedsGradient: true)),
+                weightElements: expertWeights, inputNeedsGradient: true, savesInput: false)),
             .term(.elementwise("routed silu(gate)·up", .multiply, elements: activations)),
             .term(.matmul(
                 "routed down_proj", m: routedRows, k: intermediate.formula, n: hidden.formula,

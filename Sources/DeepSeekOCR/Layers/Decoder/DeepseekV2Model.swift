@@ -3,6 +3,10 @@ import ModelMeter
 /// `DeepseekV2Model` (`model`): token embeddings, the decoder layers, the final RMSNorm.
 /// In DeepSeek-OCR the image positions of the embedded prompt are overwritten with the
 /// projected vision features before the layers run (the vision stage's token assembly).
+///
+/// Saved for backward: the token ids (int64, `8·B·S` B, kept by the lookup), every layer's set
+/// (each layer's input is kept by its first RMSNorm) and the final RMSNorm's; the causal mask
+/// is built without gradient and kept by nothing.
 public struct DeepseekV2Model: Layer {
     public static let documentation = LayerDoc(vendorClass: "DeepseekV2Model", vendorFile: "modeling_deepseekv2.py")
     public let typeName = "DeepseekV2Model"

@@ -6,6 +6,11 @@ import ModelMeter
 /// ```
 /// RMSNorm (CUDA core)  forward 4·B·S·D (per-element cost table), weight D
 /// ```
+/// Saved for backward: `pow` and `x·rstd` keep x in fp32 (the input itself at fp32, the
+/// `.to(float32)` copy otherwise), `rsqrt` its output rstd (fp32, one per row) and `w·n` the
+/// normalised n cast back to the storage precision:
+/// `T·D·e + 4·T·D + 4·T` bytes, T = B·S.
+/// The input is kept here, not by the residual add that also reads it (adds keep nothing).
 public struct DeepseekV2RMSNorm: Layer {
     public static let documentation = LayerDoc(vendorClass: "DeepseekV2RMSNorm", vendorFile: "modeling_deepseekv2.py")
     public let typeName = "DeepseekV2RMSNorm"
@@ -31,6 +36,10 @@ public struct DeepseekV2RMSNorm: Layer {
     public var ownParameters: [ParameterTensor] { [ParameterTensor("weight", [hidden.value])] }
 
     public var steps: [Step] {
-        [.term(.elementwise("RMSNorm", .rmsNorm, elements: shape.rows * hidden, weightElements: hidden.formula))]
+        let rows = shape.rows
+        return [.term(CostTerm.elementwise("RMSNorm", .rmsNorm, elements: rows * hidden, weightElements: hidden.formula)
+            .saving(
+                rows * hidden, fixedWidthBytes: 4 * rows * hidden + 4 * rows,
+                tensors: "input x in fp32 (its .to(float32) copy below fp32), rstd per row (fp32), normalised x"))]
     }
 }

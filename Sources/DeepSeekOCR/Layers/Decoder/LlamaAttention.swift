@@ -18,6 +18,16 @@ import ModelMeter
 /// The cache is taken as updated in place (paged or static caches): transformers'
 /// `DynamicCache` instead concatenates, copying the whole cache every step; that copy is not
 /// counted.
+///
+/// Saved for backward (training, eager path), each storage once, T = B·S, Sk = L + S:
+/// ```
+/// q_proj input X        T·D          (k_proj and v_proj keep the same storage)
+/// RoPE                  2·T·d        cos and sin, shared by q and k (q·cos keeps cos, not q: the table needs no gradient)
+/// scores bmm            2·B·h·S·d    q and k after RoPE (views at B = 1, contiguous copies at B > 1: same count)
+/// softmax               4·B·h·S·Sk B P in fp32 (P·V takes the same storage at fp32)
+/// P·V                   B·h·Sk·d     v (a view of v_proj's output at B = 1, a copy at B > 1)
+/// o_proj input          T·D          the contiguous [B, S, D] copy of the heads
+/// ```
 public struct LlamaAttention: Layer {
     public static let documentation = LayerDoc(
         vendorClass: "LlamaAttention", vendorFile: "transformers/models/llama/modeling_llama.py")
@@ -51,8 +61,11 @@ public struct LlamaAttention: Layer {
         heads = Symbol("h", configuration.heads, "attention heads (= key/value heads)")
         headDim = Symbol("d", configuration.headDim, "head width")
         let rows = shape.rows
+        // q_proj keeps the input X; k_proj and v_proj keep the same storage (counted once, at q_proj).
         projections = try ["q_proj", "k_proj", "v_proj"].map { name in
-            (name, try Linear(String(name.prefix(1)), tokens: rows, inFeatures: width.formula, outFeatures: width.formula, bias: false))
+            (name, try Linear(
+                String(name.prefix(1)), tokens: rows, inFeatures: width.formula, outFeatures: width.formula, bias: false,
+                inputAlreadySaved: name != "q_proj"))
         }
         rotary = try LlamaRotaryEmbedding(shape: shape, headDim: configuration.headDim)
         outputProjection = try Linear("o", tokens: rows, inFeatures: width.formula, outFeatures: width.formula, bias: false)
@@ -64,15 +77,19 @@ public struct LlamaAttention: Layer {
     public var kvCacheElements: Formula { 2 * shape.batch * shape.keys * hidden }
 
     public var steps: [Step] {
-        let core = ScaledDotProductAttention(
+        var core = ScaledDotProductAttention(
             batch: shape.batch.formula, heads: heads.formula, tokens: shape.tokens.formula, keyTokens: shape.keys,
             headDim: headDim.formula, hasMask: false, causalMask: true, kernel: kernel)
+        // transformers' eager code: matmul(q, kᵀ) / √d, softmax(…, dtype=float32).
+        core.scalesScoresAfterMatmul = true
+        core.softmaxInFP32 = true
         let queriesAndKeys = 2 * shape.rows * hidden
         return projections.map { .child(Child($0.name, $0.linear)) } + [
             .child(Child("rotary_emb", rotary)),
             // cos and sin ([B, S, d]) are broadcast over heads and read once per tensor.
-            .term(.elementwise(
-                "RoPE on q and k", .rotary, elements: queriesAndKeys, weightElements: 2 * shape.rows * headDim)),
+            .term(CostTerm.elementwise(
+                "RoPE on q and k", .rotary, elements: queriesAndKeys, weightElements: 2 * shape.rows * headDim)
+                .saving(2 * shape.rows * headDim, tensors: "cos and sin (shared by q and k; q and k are not kept)")),
             // K and V of the new positions go into the cache in place (paged or static cache).
             .term(.dataMovement("KV cache append", reads: 2 * shape.rows * hidden, writes: 2 * shape.rows * hidden)),
         ] + core.terms.map(Step.term) + [

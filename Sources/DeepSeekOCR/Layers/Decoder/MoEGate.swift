@@ -7,6 +7,11 @@ import ModelMeter
 /// ```
 /// router logits (tensor core)  2·B·S·D·E      softmax 5·B·S·E (CUDA)      top-k: reads B·S·E, writes 2·B·S·k
 /// ```
+/// Saved for backward (training), T = B·S: the input X (`T·D·e`; below fp32 the vendor's
+/// `.type(float32)` copy is kept instead, 4·T·D B, not counted), the fp32 scores (`4·T·E` B), the
+/// top-k indices (int64, `8·T·k` B) and, for the sequence auxiliary loss, the per-sequence
+/// expert counts `ce` that multiply the mean scores (fp32 `[B, E]`, `4·B·E` B). The `· 1.0`
+/// scaling and `· α` keep nothing.
 public struct MoEGate: Layer {
     public static let documentation = LayerDoc(vendorClass: "MoEGate", vendorFile: "modeling_deepseekv2.py")
     public let typeName = "MoEGate"
@@ -41,8 +46,13 @@ public struct MoEGate: Layer {
             .term(.matmul(
                 "router logits", m: rows, k: hidden.formula, n: experts.formula,
                 weightElements: experts * hidden, inputNeedsGradient: true)),
-            .term(.elementwise("router softmax", .softmax, elements: rows * experts)),
-            .term(.dataMovement("top-k selection", reads: rows * experts, writes: 2 * rows * topK)),
+            // softmax(dtype=float32) on fp32 logits: the kept scores are fp32 at any storage precision.
+            .term(CostTerm.elementwise("router softmax", .softmax, elements: rows * experts)
+                .saving(.zero, fixedWidthBytes: 4 * rows * experts, tensors: "scores (fp32)")),
+            .term(CostTerm.dataMovement("top-k selection", reads: rows * experts, writes: 2 * rows * topK)
+                .saving(
+                    .zero, fixedWidthBytes: 8 * rows * topK + 4 * shape.batch * experts,
+                    tensors: "top-k indices (int64); the auxiliary loss's expert counts ce [B, E] (fp32)")),
         ]
     }
 }
