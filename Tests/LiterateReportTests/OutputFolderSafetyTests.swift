@@ -44,7 +44,10 @@ struct OutputFolderSafetyTests {
         let projectSnapshot = try TestProject.snapshot(project)
         let cases: [(URL, [String])] = [
             (project, ["refusing", "project root"]),
-            (project.deletingLastPathComponent(), ["refusing", "project root"]),
+            // The scratch project's parent: it holds the project root, and when the tests run from
+            // a checkout in the same folder (a CI clone under /tmp) the working directory too,
+            // which is checked first.
+            (project.deletingLastPathComponent(), ["refusing", "containing it"]),
             (URL(fileURLWithPath: "/"), ["refusing", "root /"]),
             (project.appendingPathComponent("context"), ["not empty", "not written by modelmeter", "hints/"]),
             (user, ["not empty", "not written by modelmeter", ".git/"]),
