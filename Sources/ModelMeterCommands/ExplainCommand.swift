@@ -12,7 +12,7 @@ struct ExplainCommand: TextCommand {
         \(LayerCatalog.recipes.map { "\($0.name): \($0.acceptedKeys.joined(separator: ", "))" }.joined(separator: "\n"))
         """)
 
-    @Argument(help: "Layer type, one of the 13 vendor classes (see `modelmeter list layers`).")
+    @Argument(help: "Layer type, one of the vendor classes of the model description (see `modelmeter list layers`).")
     var layer: String
 
     @Option(name: .customLong("set"), help: "Override a constructor parameter, key=value (repeatable), e.g. --set heads=16.")

@@ -122,7 +122,7 @@ public struct ModelReport: Sendable {
         try RooflinePoint(cost: cost, gpu: gpu, precision: precision)
     }
 
-    /// Module instances whose type is one of the thirteen documented vendor layers.
+    /// Module instances whose type is one of the documented vendor layers.
     public var documentedModules: [ModuleInstance] { modules.filter { $0.layer.doc != nil } }
 
     /// The type named on the totals row: the stage's root class, or `DeepseekOCRForCausalLM`
