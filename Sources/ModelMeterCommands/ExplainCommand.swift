@@ -9,7 +9,7 @@ struct ExplainCommand: TextCommand {
         abstract: "Show one layer's cost rows: formula, substituted values and totals, memory and roofline.",
         discussion: """
         Builds the layer with DeepSeek-OCR's shapes; override them with --set key=value. Keys:
-        \(LayerCatalog.recipes.map { "\($0.name): \($0.acceptedKeys.joined(separator: ", "))" }.joined(separator: "\n"))
+        \(DeepSeekOCRModel.layers.map { "\($0.name): \($0.acceptedKeys.joined(separator: ", "))" }.joined(separator: "\n"))
         """)
 
     @Argument(help: "Layer type, one of the vendor classes of the model description (see `modelmeter list layers`).")
@@ -25,7 +25,7 @@ struct ExplainCommand: TextCommand {
 
     func execute() throws -> String {
         let format = try checkedFormat(format, accepted: ["text", "json"])
-        let recipe = try LayerCatalog.recipe(named: layer)
+        let recipe = try DeepSeekOCRModel.recipe(named: layer)
         let (gpu, precision) = try hardware.checked()
         let explanation = try LayerExplanation(recipe: recipe, settings: settings, gpu: gpu, precision: precision)
         return format == "json" ? explanation.json.rendered() + "\n" : explanation.text

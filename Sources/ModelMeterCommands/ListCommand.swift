@@ -17,7 +17,7 @@ struct ListCommand: TextCommand {
         let rows: [[String]]
         switch subject.lowercased() {
         case "layers":
-            rows = [["layer", "hint doc", "vendor file", "explain keys"]] + LayerCatalog.recipes.map {
+            rows = [["layer", "hint doc", "vendor file", "explain keys"]] + DeepSeekOCRModel.layers.map {
                 [$0.name, $0.doc.hintDoc, $0.doc.vendorFile, $0.acceptedKeys.joined(separator: ",")]
             }
         case "modes":

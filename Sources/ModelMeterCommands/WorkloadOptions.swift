@@ -77,7 +77,7 @@ struct WorkloadOptions: ParsableArguments {
         }
         var workload = try Workload(
             mode: mode, crops: grid, batch: batch, kernel: try kernel(), projectorType: try projectorType(), page: pageSize,
-            samKernel: try samAttention.map(parseKernel), clipKernel: try clipAttention.map(parseKernel))
+            samKernel: try samAttention.map(AttentionKernel.named), clipKernel: try clipAttention.map(AttentionKernel.named))
         workload.decoder = try decoderSettings()
         return workload
     }
@@ -105,7 +105,7 @@ struct WorkloadOptions: ParsableArguments {
         return settings
     }
 
-    func kernel() throws -> AttentionKernel { try parseKernel(attention) }
+    func kernel() throws -> AttentionKernel { try AttentionKernel.named(attention) }
 
     /// `--projector` with `--projector-depth`.
     func projectorType() throws -> ProjectorType {
@@ -127,8 +127,6 @@ struct WorkloadOptions: ParsableArguments {
     }
 }
 
-/// Parses an attention variant name (`sdpa`, `eager`), case-insensitively.
-func parseKernel(_ text: String) throws -> AttentionKernel { try AttentionKernel.named(text) }
 
 /// Parses a storage precision name (`bf16`, `fp16`, `fp32`, `fp8`), case-insensitively.
 func parsePrecision(_ text: String) throws -> Precision {

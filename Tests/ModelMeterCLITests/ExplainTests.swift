@@ -113,9 +113,9 @@ import Testing
     }
 
     /// For every layer, the rows add up to the layer's totals (terms × count + module totals).
-    @Test(arguments: LayerCatalog.recipes.map(\.name)) func rowsAddUpToTotals(_ name: String) throws {
+    @Test(arguments: DeepSeekOCRModel.layers.map(\.name)) func rowsAddUpToTotals(_ name: String) throws {
         let explanation = try LayerExplanation(
-            recipe: try LayerCatalog.recipe(named: name), settings: [], gpu: GPUCatalog.rtx5090, precision: .bf16)
+            recipe: try DeepSeekOCRModel.recipe(named: name), settings: [], gpu: GPUCatalog.rtx5090, precision: .bf16)
         for (rows, pass) in [(explanation.forwardRows, explanation.metrics.forward), (explanation.backwardRows, explanation.metrics.backward)] {
             var tensorCore = 0, cudaCore = 0
             for row in rows {

@@ -19,6 +19,14 @@ public enum DeepSeekOCRModel {
         DeepseekV2ForCausalLM.recipe,
     ]
 
+    /// The layer type named `name` (its vendor class), case-insensitively.
+    public static func recipe(named name: String) throws -> LayerRecipe {
+        guard let recipe = layers.first(where: { $0.name.lowercased() == name.lowercased() }) else {
+            throw ModelMeterError.unknownName(kind: "layer", name: name, accepted: layers.map(\.name))
+        }
+        return recipe
+    }
+
     /// The hint docs of `layers`, in page order.
     public static var layerDocs: [LayerDoc] { layers.map(\.doc) }
 }

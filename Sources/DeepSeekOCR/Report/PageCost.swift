@@ -114,20 +114,8 @@ public struct WeightReads: Sendable, Hashable {
     /// The evaluated call's weight reads (`Totals.forwardWeightReads`, the same formulas the byte
     /// counts use), with the part read inside `RoutedExperts` subtrees set apart.
     public static func of(_ evaluation: EvaluatedLayer) throws -> WeightReads {
-        let routed = try routedExpertBytes(in: evaluation, multiplicity: 1)
+        let routed = try evaluation.sum(of: \.forwardWeightReads, in: ExactArithmetic()) { $0 is RoutedExperts }
         return WeightReads(denseBytes: evaluation.totals.forwardWeightReads - routed, routedExpertBytes: routed)
-    }
-
-    private static func routedExpertBytes(in evaluation: EvaluatedLayer, multiplicity: Int) throws -> Int {
-        if evaluation.layer is RoutedExperts {
-            return try ModelMeterError.checkedProduct(evaluation.totals.forwardWeightReads, multiplicity, "weight reads")
-        }
-        var total = 0
-        for (child, evaluated) in evaluation.children {
-            let count = try ModelMeterError.checkedProduct(multiplicity, child.count, "weight reads")
-            total = try ModelMeterError.checkedSum(total, try routedExpertBytes(in: evaluated, multiplicity: count), "weight reads")
-        }
-        return total
     }
 }
 

@@ -40,27 +40,15 @@ struct StagePolynomial: Sendable {
     ) throws {
         self.stage = stage
         // Vision views are shared across shapes through the cache; decoder stages vary by variables.
-        let evaluation = try onePage.evaluate(
-            in: Self.arithmetic(for: stage), precision: precision, cache: stage == .vision ? cache : nil)
+        let arithmetic = Self.arithmetic(for: stage)
+        let evaluation = try onePage.evaluate(in: arithmetic, precision: precision, cache: stage == .vision ? cache : nil)
         totals = evaluation.totals
-        routedWeightReads = try Self.routedWeightReads(in: evaluation, multiplicity: 1)
+        routedWeightReads = try evaluation.sum(of: \.forwardWeightReads, in: arithmetic) { $0 is RoutedExperts }
         self.configuration = configuration
     }
 
     /// Weight bytes read inside `RoutedExperts` subtrees (the routed experts' share of `forwardWeightReads`).
     let routedWeightReads: Polynomial
-
-    private static func routedWeightReads(in evaluation: Evaluation<PolynomialArithmetic>, multiplicity: Int) throws -> Polynomial {
-        if evaluation.layer is RoutedExperts {
-            return try Polynomial.zero.adding(evaluation.totals.forwardWeightReads, times: multiplicity, "weight reads")
-        }
-        var total = Polynomial.zero
-        for (child, evaluated) in evaluation.children {
-            let count = try ModelMeterError.checkedProduct(multiplicity, child.count, "weight reads")
-            total = try total.adding(try routedWeightReads(in: evaluated, multiplicity: count), "weight reads")
-        }
-        return total
-    }
 
     /// The variables at a point: pages, distinct experts touched, new and cached positions.
     func variables(batch: Int, positions: Int, cached: Int) -> [Int]? {
