@@ -47,11 +47,9 @@ public struct SiteGenerator: Sendable {
             case let .layer(doc):
                 return try Self.layerPage(doc, report: report, builder: layerBuilder, root: root, templates: templates, links: links)
             case .summary:
-                let sweepCharts = try Self.sweepCharts(for: report)
-                var view = try SummaryPageBuilder(report: report, directory: layerBuilder.directory).view()
-                view["stageCharts"] = stageCharts.map { ["title": $0.title, "file": $0.file] }
-                view["sweeps"] = sweepCharts.map { ["title": $0.title, "file": $0.fileName] }
-                return .summary(text: try templates.render("summary.md", view), charts: sweepCharts)
+                let (text, sweepCharts) = try Self.summaryMarkdown(
+                    report: report, directory: layerBuilder.directory, stageCharts: stageCharts, templates: templates)
+                return .summary(text: text, charts: sweepCharts)
             case .pageCost:
                 let (view, charts) = try PageCostPageBuilder(report: report).view()
                 return .pageCost(text: try templates.render("page-cost.md", view), charts: charts)
@@ -118,6 +116,32 @@ public struct SiteGenerator: Sendable {
             files.append(("\(folder)report.json", json))
         }
         return files
+    }
+
+    /// The summary page alone, as Markdown and as self-contained HTML (its charts inlined):
+    /// what `report --format md|html` prints, for a report of any stages.
+    public func summaryPage(report: ModelReport) throws -> (markdown: String, html: String) {
+        let templates = try TemplateSet(root: root)
+        let rooflines = RooflineOverview(report: report, directory: LayerPageBuilder(report: report, docs: Self.layerDocs).directory)
+        let stageCharts = try rooflines.stageCharts()
+        let (text, sweepCharts) = try Self.summaryMarkdown(
+            report: report, directory: rooflines.directory, stageCharts: stageCharts, templates: templates)
+        var charts: [String: String] = [:]
+        for chart in stageCharts { charts[chart.file] = chart.svg }
+        for sweep in sweepCharts { charts[sweep.fileName] = sweep.svg() }
+        let page = (page: "summary", title: "Model summary", text: text)
+        return (text, try htmlPage(page, nav: [page], templates: templates, charts: charts))
+    }
+
+    /// The summary page's Markdown and the sweep charts it shows.
+    private static func summaryMarkdown(
+        report: ModelReport, directory: ConfigurationDirectory, stageCharts: [RooflineOverview.Chart], templates: TemplateSet
+    ) throws -> (String, [SweepChart]) {
+        let sweepCharts = try Self.sweepCharts(for: report)
+        var view = try SummaryPageBuilder(report: report, directory: directory).view()
+        view["stageCharts"] = stageCharts.map { ["title": $0.title, "file": $0.file] }
+        view["sweeps"] = sweepCharts.map { ["title": $0.title, "file": $0.fileName] }
+        return (try templates.render("summary.md", view), sweepCharts)
     }
 
     /// Renders the site and swaps it into `output`; on any error `output` is left as it was.

@@ -66,9 +66,8 @@ struct ReportCommand: TextCommand {
         case "json": text = try report.json().rendered() + "\n"
         case "csv": text = try report.csv()
         default:
-            let page = wanted == "md" ? "kb/summary.md" : "html/summary.html"
-            let files = try generator.render(report: report)
-            text = files.first { $0.path == page }.map { String(decoding: $0.data, as: UTF8.self) } ?? ""
+            let page = try generator.summaryPage(report: report)
+            text = wanted == "md" ? page.markdown : page.html
         }
         return try OutputFile.write(text, to: file)
     }
