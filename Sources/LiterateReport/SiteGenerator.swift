@@ -217,7 +217,7 @@ public struct SiteGenerator: Sendable {
     }
 
     /// Replaces `<img src="chart.svg" …>` of generated charts with the SVG itself, so the page
-    /// stays self-contained.
+    /// stays self-contained. Runs over sanitized HTML only (see the tag-end rule below).
     static func inlineCharts(_ html: String, charts: [String: String]) -> String {
         // Byte search: Foundation's string search is slow on Linux and this runs on every page.
         let bytes = Array(html.utf8)
@@ -231,15 +231,17 @@ public struct SiteGenerator: Sendable {
                 continue
             }
             let sourceStart = index + marker.count
+            // The sanitizer wrote every tag and escaped `<` and `>` in attribute values, so the
+            // first `>` after the source ends this tag, whatever its title or alt holds.
             guard let quote = bytes[sourceStart...].firstIndex(of: UInt8(ascii: "\"")),
-                  let close = (quote..<max(quote, bytes.count - 1)).first(where: { bytes[$0] == UInt8(ascii: "/") && bytes[$0 + 1] == UInt8(ascii: ">") }),
+                  let close = bytes[quote...].firstIndex(of: UInt8(ascii: ">")),
                   let svg = charts[String(decoding: bytes[sourceStart..<quote], as: UTF8.self)] else {
                 index += 1
                 continue
             }
             out += bytes[copied..<index]
             out += Array("<figure class=\"chart\">\(svg)</figure>".utf8)
-            index = close + 2
+            index = close + 1
             copied = index
         }
         if copied == 0 { return html }
