@@ -19,16 +19,21 @@ public struct ModelMeterCommand: ParsableCommand {
 
     /// Parses, runs, and on failure prints exactly one line on stderr (`Error: …`) and exits
     /// non-zero: value errors exit 1, command-line syntax errors 64 (EX_USAGE) with a pointer
-    /// to `--help` instead of the full usage screen. Help and version requests print as usual.
+    /// to `--help` instead of the full usage screen. Help and version requests print through
+    /// the same checked write as every report (a full device is an error). A closed stdout
+    /// pipe ends the run quietly with status 141 (see ``StandardOutput``).
     public static func main() {
+        signal(SIGPIPE, SIG_IGN)
         do {
-            var command = try parseAsRoot(nil)
-            try command.run()
+            do {
+                var command = try parseAsRoot(nil)
+                try command.run()
+            } catch where exitCode(for: error) == .success {
+                try StandardOutput.write(fullMessage(for: error) + "\n")
+            }
         } catch {
-            let code = exitCode(for: error)
-            if code == .success { exit(withError: error) }
             FileHandle.standardError.write(Data((errorLine(for: error) + "\n").utf8))
-            Foundation.exit(code.rawValue)
+            Foundation.exit(exitCode(for: error).rawValue)
         }
     }
 

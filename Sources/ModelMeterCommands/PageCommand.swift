@@ -76,7 +76,7 @@ struct PageCommand: TextCommand {
                 throw CommandLineError("--sweep page needs crop mode (gundam); \(page.workload.mode.rawValue) has a single view")
             }
             let result = try PageSweep(
-                base: page, gpu: gpu, dimension: dimension, values: values.split(separator: ",").map(String.init),
+                base: page, gpu: gpu, dimension: dimension, values: try listItems([values], option: "--values"),
                 gpuNamed: GPUCatalog.named)
             switch format {
             case "json": return result.json().rendered() + "\n"

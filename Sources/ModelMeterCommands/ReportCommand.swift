@@ -51,6 +51,8 @@ struct ReportCommand: TextCommand {
             throw CommandLineError("--file \(file) needs --format (json, csv, md or html)")
         }
         if wanted == nil, output.isEmpty { throw CommandLineError("--output is empty; name the folder for the site, e.g. output") }
+        if wanted == nil { try PathLimits.check(output, option: "--output") }
+        if let file { try PathLimits.check(file, option: "--file") }
         if let stage, wanted == nil {
             throw CommandLineError("--stage \(stage) needs --format (json, csv, md or html); the site shows every stage")
         }
