@@ -78,16 +78,18 @@ struct WorkloadOptions: ParsableArguments {
         var workload = try Workload(
             mode: mode, crops: grid, batch: batch, kernel: try kernel(), projectorType: try projectorType(), page: pageSize,
             samKernel: try samAttention.map(AttentionKernel.named), clipKernel: try clipAttention.map(AttentionKernel.named))
-        workload.decoder = try decoderSettings()
+        workload.decoder = try decoderSettings(visionTokensPerPage: workload.visionTokensPerPage)
         return workload
     }
 
-    /// The decoder's prompt, step and head; one-line errors for bad values.
-    func decoderSettings() throws -> DecoderSettings {
+    /// The decoder's prompt, step and head; one-line errors for bad values. The prompt's text
+    /// tokens share the decoder's positions with the page's `visionTokensPerPage`.
+    func decoderSettings(visionTokensPerPage: Int) throws -> DecoderSettings {
         var settings = DecoderSettings()
         let positions = WorkloadLimits.positions
         if let promptTokens {
-            try WorkloadLimits.checkPositions(promptTokens, "--prompt-tokens", allowZero: true, largest: positions)
+            try WorkloadLimits.checkPositions(
+                promptTokens, "--prompt-tokens", allowZero: true, largest: positions - visionTokensPerPage)
             settings.promptTextTokens = promptTokens
         }
         if let tokens {
