@@ -106,6 +106,33 @@ struct HostileInputTests {
         }
     }
 
+    @Test("conventions.md goes through the same sanitizer: references without ';' and chart titles holding '/>' inject nothing")
+    func conventionsSanitized() throws {
+        let project = try TestProject.scratchCopy("conventions")
+        defer { try? FileManager.default.removeItem(at: project) }
+        let doc = project.appendingPathComponent("context/hints/dsocr-kb/conventions.md")
+        let hostile = """
+
+            <a href="javascript&#58alert(1)">a</a> <a href="&#0000106avascript:alert(1)">b</a>
+            <a href="&#106&#97&#118&#97&#115&#99&#114&#105&#112&#116&#58alert(1)">c</a>
+            <script>alert(2)</script><img src=x onerror=alert(3)>
+
+            ![t](roofline-stage-projector.svg "x/><img src=y onerror=alert(4)><iframe srcdoc=z>")
+
+            <img src="roofline-stage-projector.svg" alt="q/><iframe srcdoc='<script>alert(5)</script>'>">
+
+            """
+        try (try String(contentsOf: doc, encoding: .utf8) + hostile).write(to: doc, atomically: true, encoding: .utf8)
+        let files = try SiteGenerator(root: project, allowRawHTML: true).render(report: try TestProject.standardReport())
+        let page = TestProject.text(try #require(files.first { $0.path == "html/conventions.html" }).data)
+        for forbidden in ["javascript", "<iframe", "<script>alert", "onerror=alert(3)", "<img src=\"y\"", "<img src=y"] {
+            #expect(!page.contains(forbidden), "conventions.html contains \(forbidden)")
+        }
+        // Both chart images became the inlined chart, their hostile title and alt gone with the tag.
+        #expect(page.components(separatedBy: "<figure class=\"chart\"><svg").count - 1 == 2)
+        #expect(!page.contains("srcdoc"))
+    }
+
     // MARK: - Templates
 
     /// A template folder holding `templates`, loaded.
