@@ -190,12 +190,15 @@ struct OutputFolderSafetyTests {
                               "html/index.html": Data("<html><head><title>mine</title></head></html>".utf8)]),
             ("no-kb-index", ["kb/notes.md": Data("# x".utf8), "report.json": Data("{}".utf8), "html/index.html": page]),
         ]
-        for (name, files) in cases {
-            let folder = project.appendingPathComponent(name)
+        func write(_ files: [String: Data], into folder: URL) throws {
             for (path, data) in files {
                 try manager.createDirectory(at: folder.appendingPathComponent(path).deletingLastPathComponent(), withIntermediateDirectories: true)
                 try data.write(to: folder.appendingPathComponent(path))
             }
+        }
+        for (name, files) in cases {
+            let folder = project.appendingPathComponent(name)
+            try write(files, into: folder)
             let before = try TestProject.snapshot(folder)
             let message = attempt(project, folder, report: report) ?? "succeeded"
             #expect(message.contains("was not written by modelmeter"), "\(name): \(message)")
@@ -203,10 +206,7 @@ struct OutputFolderSafetyTests {
         }
         // With all of it, the earlier site is replaced.
         let earlier = project.appendingPathComponent("earlier")
-        for (path, data) in ["kb/index.md": Data("# x".utf8), "report.json": Data("{}".utf8), "html/index.html": page] {
-            try manager.createDirectory(at: earlier.appendingPathComponent(path).deletingLastPathComponent(), withIntermediateDirectories: true)
-            try data.write(to: earlier.appendingPathComponent(path))
-        }
+        try write(["kb/index.md": Data("# x".utf8), "report.json": Data("{}".utf8), "html/index.html": page], into: earlier)
         #expect(attempt(project, earlier, report: report) == nil)
         #expect(manager.fileExists(atPath: earlier.appendingPathComponent(Self.marker).path))
     }

@@ -13,13 +13,15 @@ struct NumericLimitTests {
     /// 16·17 + 1 + (2·10)·(2·10 + 1) = 273 + 420 = 693; crop sides 9; page sides 65,535;
     /// projector depth and layer counts 64; other `--set` sizes 2³¹ − 1 = 2,147,483,647;
     /// `sweep --points` 100,000 (1,000 with `--direct`); `page --benchmark-points` 100,000.
+    static let batchPast =
+        "Error: workload: invalid batch: 65537 is more than 65536, the largest batch that works (every count of the largest page times the batch must fit 64 bits)"
     static let onePast: [BadInput] = [
         BadInput(arguments: ["report", "--format", "json", "--batch", "65537"],
-                 message: "Error: workload: invalid batch: 65537 is more than 65536, the largest batch that works (every count of the largest page times the batch must fit 64 bits)"),
+                 message: batchPast),
         BadInput(arguments: ["sweep", "--over", "batch", "--values", "1,65537"],
-                 message: "Error: workload: invalid batch: 65537 is more than 65536, the largest batch that works (every count of the largest page times the batch must fit 64 bits)"),
+                 message: batchPast),
         BadInput(arguments: ["page", "--sweep", "batch", "--values", "65537"],
-                 message: "Error: workload: invalid batch: 65537 is more than 65536, the largest batch that works (every count of the largest page times the batch must fit 64 bits)"),
+                 message: batchPast),
         BadInput(arguments: ["report", "--format", "json", "--stage", "prefill", "--tokens", "8193"],
                  message: "Error: workload: invalid --tokens: 8193 is more than 8192, the largest --tokens that works (the decoder's max_position_embeddings is 8192)"),
         BadInput(arguments: ["report", "--format", "json", "--stage", "decode", "--context", "8192"],
