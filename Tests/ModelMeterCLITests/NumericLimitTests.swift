@@ -106,17 +106,27 @@ struct NumericLimitTests {
         }
     }
 
-    @Test("an explain setting past 64 bits names the largest value of that key that fits, and that value does")
-    func explainOverflowNamesTheLargestFit() throws {
-        let largest = "2147483647"
-        let line = try #require(CommandHarness.errorLine(["explain", "MLPBlock", "--set", "dim=\(largest)", "--set", "mlp-dim=\(largest)"]))
-        #expect(line.contains("arithmetic overflow"), "\(line)")
-        // "…; with the other settings kept, the counts fit 64 bits up to dim ≤ D, mlp-dim ≤ M"
+    /// Settings whose counts leave 64 bits, and the key whose bound the last item of the line gives.
+    /// Attention at B = 2³¹ − 1: QKV alone is 2·B·S·C·3C = 2·2,147,483,647·4096·768·2304 ≈ 3.1·10²²
+    /// > 9.2·10¹⁸; MLPBlock at C = F = 2³¹ − 1: 2·B·S·C·F ≈ 3.8·10²².
+    static let overflowingSettings: [(layer: String, settings: [String], key: String)] = [
+        ("Attention", ["batch=2147483647"], "batch"),
+        ("MLPBlock", ["dim=2147483647", "mlp-dim=2147483647"], "mlp-dim"),
+    ]
+
+    @Test("an explain setting past 64 bits names the largest value of that key that fits; it fits and one more does not",
+          arguments: 0..<overflowingSettings.count)
+    func explainOverflowNamesTheLargestFit(_ index: Int) throws {
+        let (layer, settings, key) = Self.overflowingSettings[index]
+        func arguments(_ settings: [String]) -> [String] { ["explain", layer] + settings.flatMap { ["--set", $0] } }
+        let line = try #require(CommandHarness.errorLine(arguments(settings)))
+        #expect(line.hasPrefix("Error: \(layer): invalid --set \(settings.joined(separator: " ")): arithmetic overflow evaluating "), "\(line)")
+        // "…; with the other settings kept, the counts fit 64 bits up to …, <key> ≤ N": the bound is checked by running it.
         let bound = try #require(line.split(separator: " ").last.flatMap { Int($0) }, "\(line)")
-        #expect(line.hasSuffix(", mlp-dim ≤ \(bound)"), "\(line)")
-        #expect(CommandHarness.errorLine(["explain", "MLPBlock", "--set", "dim=\(largest)", "--set", "mlp-dim=\(bound)"]) == nil)
-        #expect(CommandHarness.errorLine(["explain", "MLPBlock", "--set", "dim=\(largest)", "--set", "mlp-dim=\(bound + 1)"])?
-            .contains("overflow") == true)
+        #expect(line.hasSuffix("\(key) ≤ \(bound)"), "\(line)")
+        func with(_ value: Int) -> [String] { settings.map { $0.hasPrefix(key + "=") ? "\(key)=\(value)" : $0 } }
+        #expect(CommandHarness.errorLine(arguments(with(bound))) == nil)
+        #expect(CommandHarness.errorLine(arguments(with(bound + 1)))?.contains("arithmetic overflow") == true)
     }
 
     /// Values that used to end in `*** Swift runtime failure: arithmetic overflow ***` (SIGILL),
