@@ -129,6 +129,21 @@ struct NumericLimitTests {
         #expect(CommandHarness.errorLine(arguments(with(bound + 1)))?.contains("arithmetic overflow") == true)
     }
 
+    @Test("every explain key of every layer at 2³¹ − 1, at Int.min, and all at 2³¹ − 1 together: a result or one Error line")
+    func everySetKeyAtItsExtremes() {
+        for recipe in DeepSeekOCRModel.layers {
+            let keys = recipe.parameters.map(\.key)
+            var cases = keys.flatMap { key in [["\(key)=\(Int32.max)"], ["\(key)=\(Int.min)"]] }
+            cases.append(keys.map { "\($0)=\(Int32.max)" })
+            for settings in cases {
+                let arguments = ["explain", recipe.name] + settings.flatMap { ["--set", $0] }
+                if let line = CommandHarness.errorLine(arguments) {
+                    #expect(line.hasPrefix("Error: ") && !line.contains("\n"), "\(arguments): \(line)")
+                }
+            }
+        }
+    }
+
     /// Values that used to end in `*** Swift runtime failure: arithmetic overflow ***` (SIGILL),
     /// allocate until killed or never end; run as a process so a regression fails here instead of
     /// killing the test runner.
