@@ -247,6 +247,14 @@ struct ImageLinkCheck {
 
     init(path: String) { self.path = path }
 
+    /// Checks a whole Markdown text (a rendered page: templates and data around the hint docs).
+    static func check(_ text: String, file: String) throws {
+        var check = ImageLinkCheck(path: file)
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            try check.visit(line, number: index + 1)
+        }
+    }
+
     mutating func visit(_ line: Substring, number: Int) throws {
         if line.allSatisfy({ $0 == " " || $0 == "\t" }) {
             openers = 0

@@ -360,6 +360,26 @@ struct HostileInputTests {
         _ = try HintDocument(path: "op-X.md", text: fine, requireSections: false)
     }
 
+    @Test("a template that brings the slow pattern into a page is refused before cmark, naming the page")
+    func imageLinkMatchingInTemplates() throws {
+        let project = try TestProject.scratchCopy("slow-template")
+        defer { try? FileManager.default.removeItem(at: project) }
+        let template = project.appendingPathComponent("templates/conventions.md.mustache")
+        try (try String(contentsOf: template, encoding: .utf8) + "\n\n" + String(repeating: "![[]()", count: 100_000) + "\n")
+            .write(to: template, atomically: true, encoding: .utf8)
+        let clock = ContinuousClock()
+        var message = ""
+        let elapsed = try clock.measure {
+            do {
+                _ = try SiteGenerator(root: project).render(report: try TestProject.standardReport())
+            } catch let error as SiteError {
+                message = String(describing: error)
+            }
+        }
+        #expect(message.hasPrefix("kb/conventions.md:") && message.contains("100000 image openers"), "\(message)")
+        #expect(elapsed < .seconds(30), "took \(elapsed)")
+    }
+
     @Test("a table is counted inside a block quote and after a line that only looks like a fence")
     func tablesCountedEverywhere() throws {
         let wide = 100
