@@ -39,8 +39,7 @@ public struct HintDocument: Sendable {
         var sectionLines: [String: Int] = [:]
         var bufferLine = 0
         var preambleLine = 0
-        var table = TableCheck(path: path)
-        var images = ImageLinkCheck(path: path)
+        var limits = MarkdownLimits(path: path)
         var titleIndex = 0
         func flush() {
             if let current {
@@ -64,10 +63,7 @@ public struct HintDocument: Sendable {
             }
             let trimmed = line.drop(while: { $0 == " " })
             if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") { inFence.toggle() }
-            // Limits count every line, fenced or not, in any container: what cmark makes a table
-            // or a paragraph of can differ from what this line scan thinks, never the other way round.
-            try table.visit(TableCheck.content(of: line), number: number)
-            try images.visit(line, number: number)
+            try limits.visit(line, number: number)
             if !inFence, line.hasPrefix("## ") {
                 flush()
                 let heading = String(line.dropFirst(3)).trimmingCharacters(in: .whitespaces)
@@ -168,6 +164,34 @@ public struct HintDocument: Sendable {
     public func line(ofSection name: String) -> Int { sectionLines[name] ?? 1 }
 }
 
+/// The limits a Markdown text meets before cmark sees it: tables (``TableCheck``) and image
+/// openers (``ImageLinkCheck``). Every line counts, fenced or not, in any container: what cmark
+/// makes a table or a paragraph of can differ from what a line scan thinks, never the other
+/// way round. Hint docs are checked as they load, whole pages (templates and data included)
+/// before they are rendered.
+struct MarkdownLimits {
+    private var table: TableCheck
+    private var images: ImageLinkCheck
+
+    init(path: String) {
+        table = TableCheck(path: path)
+        images = ImageLinkCheck(path: path)
+    }
+
+    mutating func visit(_ line: Substring, number: Int) throws {
+        try table.visit(TableCheck.content(of: line), number: number)
+        try images.visit(line, number: number)
+    }
+
+    /// Checks a whole text; errors name `file` and the line.
+    static func check(_ text: String, file: String) throws {
+        var limits = MarkdownLimits(path: file)
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            try limits.visit(line, number: index + 1)
+        }
+    }
+}
+
 /// Limits on pipe tables, checked while a hint doc is parsed: a table's cells are padded to its
 /// header width, so a wide header over many rows costs width × rows cells.
 struct TableCheck {
@@ -246,14 +270,6 @@ struct ImageLinkCheck {
     private var openers = 0, closers = 0, steps = 0, paragraphLine = 0
 
     init(path: String) { self.path = path }
-
-    /// Checks a whole Markdown text (a rendered page: templates and data around the hint docs).
-    static func check(_ text: String, file: String) throws {
-        var check = ImageLinkCheck(path: file)
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            try check.visit(line, number: index + 1)
-        }
-    }
 
     mutating func visit(_ line: Substring, number: Int) throws {
         if line.allSatisfy({ $0 == " " || $0 == "\t" }) {

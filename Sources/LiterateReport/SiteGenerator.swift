@@ -295,7 +295,7 @@ public struct SiteGenerator: Sendable {
         var options: RenderOptions = [.headingAnchors]
         if allowRawHTML { options.insert(.unsafe) }
         // The whole page, templates included, before cmark sees it.
-        try ImageLinkCheck.check(page.text, file: "kb/\(page.page).md")
+        try MarkdownLimits.check(page.text, file: "kb/\(page.page).md")
         var body = HTMLLinks.rewrite(CommonMark.html(from: page.text, options: options), pages: Set(nav.map(\.page)))
         body = Self.inlineCharts(body, charts: charts)
         let view: [String: Any] = [
