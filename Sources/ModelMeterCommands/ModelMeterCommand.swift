@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LiterateReport
 
 /// The `modelmeter` root command: `report` (default), `explain`, `sweep`, `list`.
 public struct ModelMeterCommand: ParsableCommand {
@@ -32,7 +33,9 @@ public struct ModelMeterCommand: ParsableCommand {
                 try StandardOutput.write(fullMessage(for: error) + "\n")
             }
         } catch {
-            FileHandle.standardError.write(Data((errorLine(for: error) + "\n").utf8))
+            // A checked write: Foundation's FileHandle traps when stderr is full or closed. When
+            // even the error line cannot be written, the exit status still tells.
+            try? FileWriting.write(Data((errorLine(for: error) + "\n").utf8), to: STDERR_FILENO, path: "standard error")
             Foundation.exit(exitCode(for: error).rawValue)
         }
     }

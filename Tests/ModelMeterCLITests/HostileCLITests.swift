@@ -95,6 +95,25 @@ struct HostileCLITests {
         #expect(try Self.run(["--version"], in: folder).stdout == "0.1.0\n")
     }
 
+    @Test("an error line that cannot be written (stderr full or closed) still ends with the error's status, not a trap")
+    func unwritableStderr() throws {
+        guard let url = Executable.url else { throw HarnessError("no modelmeter binary") }
+        // 1: a bad value; 64: a usage error (EX_USAGE).
+        for (arguments, status) in [("report --format json --batch 0", "1"), ("report --format json --bogus", "64")] {
+            for redirect in ["2>/dev/full", "2> >(head -c0 >/dev/null)"] {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: "/bin/bash")
+                process.arguments = ["-c", "'\(url.path)' \(arguments) \(redirect); echo $?"]
+                let out = Pipe()
+                process.standardOutput = out
+                try process.run()
+                let printed = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                process.waitUntilExit()
+                #expect(printed == status + "\n", "\(arguments) \(redirect): \(printed)")
+            }
+        }
+    }
+
     @Test("a reader that closes the pipe early ends the run with status 141 and nothing on stderr")
     func closedPipe() throws {
         guard let url = Executable.url else { throw HarnessError("no modelmeter binary") }
