@@ -139,8 +139,15 @@ enum HTMLSanitizer {
                 output += Array(attribute.name.utf8)
                 guard let value = attribute.value else { continue }
                 output += Array("=\"".utf8)
+                // `"`, `<` and `>` as references: the value reads the same, and no later byte
+                // search over the page can find a tag end or a new tag inside it.
                 for byte in value {
-                    if byte == UInt8(ascii: "\"") { output += Array("&quot;".utf8) } else { output.append(byte) }
+                    switch byte {
+                    case UInt8(ascii: "\""): output += Array("&quot;".utf8)
+                    case lessThan: output += Array("&lt;".utf8)
+                    case greaterThan: output += Array("&gt;".utf8)
+                    default: output.append(byte)
+                    }
                 }
                 output.append(UInt8(ascii: "\""))
             }
@@ -285,49 +292,113 @@ enum HTMLSanitizer {
         return ["text-align:left", "text-align:right", "text-align:center"].contains(declaration)
     }
 
-    /// Decodes numeric and common named character references; nil when a reference it cannot
-    /// decode appears before the path starts (it could hide a scheme's colon).
+    /// Named character references that decode to ASCII (the HTML standard's table, exact case),
+    /// with the legacy names a browser also decodes without the closing `;`. Every other name
+    /// decodes to non-ASCII text, which cannot spell a scheme; unknown names before the path
+    /// make the URL unsafe rather than guessed.
+    static let asciiNamedReferences: [String: String] = [
+        "Tab": "\t", "NewLine": "\n", "excl": "!", "quot": "\"", "QUOT": "\"", "num": "#", "dollar": "$",
+        "percnt": "%", "amp": "&", "AMP": "&", "apos": "'", "lpar": "(", "rpar": ")", "ast": "*", "midast": "*",
+        "plus": "+", "comma": ",", "period": ".", "sol": "/", "colon": ":", "semi": ";", "lt": "<", "LT": "<",
+        "equals": "=", "gt": ">", "GT": ">", "quest": "?", "commat": "@", "lsqb": "[", "lbrack": "[", "bsol": "\\",
+        "rsqb": "]", "rbrack": "]", "Hat": "^", "lowbar": "_", "UnderBar": "_", "grave": "`", "DiacriticalGrave": "`",
+        "lcub": "{", "lbrace": "{", "verbar": "|", "vert": "|", "VerticalLine": "|", "rcub": "}", "rbrace": "}",
+        "fjlig": "fj", "nbsp": "\u{A0}", "NonBreakingSpace": "\u{A0}",
+    ]
+    /// Names a browser decodes even without `;` (the ASCII ones of the standard's legacy list).
+    static let legacyNames: Set<String> = ["quot", "QUOT", "amp", "AMP", "lt", "LT", "gt", "GT", "nbsp"]
+
+    /// What a numeric reference to 0x80…0x9F decodes to (the standard's Windows-1252 table);
+    /// the five codes it does not list stay as they are.
+    static let windows1252: [UInt32: UInt32] = [
+        0x80: 0x20AC, 0x82: 0x201A, 0x83: 0x0192, 0x84: 0x201E, 0x85: 0x2026, 0x86: 0x2020, 0x87: 0x2021,
+        0x88: 0x02C6, 0x89: 0x2030, 0x8A: 0x0160, 0x8B: 0x2039, 0x8C: 0x0152, 0x8E: 0x017D, 0x91: 0x2018,
+        0x92: 0x2019, 0x93: 0x201C, 0x94: 0x201D, 0x95: 0x2022, 0x96: 0x2013, 0x97: 0x2014, 0x98: 0x02DC,
+        0x99: 0x2122, 0x9A: 0x0161, 0x9B: 0x203A, 0x9C: 0x0153, 0x9E: 0x017E, 0x9F: 0x0178,
+    ]
+
+    /// Decodes character references in an attribute value as the HTML standard's tokenizer does:
+    /// `&#` + decimal digits or `&#x` + hex digits, any number of them (leading zeros too),
+    /// with or without `;` (0, surrogates and values past U+10FFFF become U+FFFD, 0x80…0x9F
+    /// map through Windows-1252); named references by exact name, legacy names also without `;`
+    /// unless an alphanumeric or `=` follows. A `&` that starts no reference stays. Nil when an
+    /// unknown name appears before the path starts (it could hide a scheme's colon).
     static func decodeReferences(_ raw: [UInt8]) -> [UInt8]? {
-        let named: [String: String] = [
-            "amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "colon": ":", "tab": "\t", "newline": "\n",
-            "sol": "/", "num": "#", "quest": "?", "period": ".", "nbsp": "\u{A0}", "lpar": "(", "rpar": ")",
-            "comma": ",", "semi": ";", "equals": "=", "plus": "+", "percnt": "%",
-        ]
         var out: [UInt8] = []
         var position = 0
         var pathStarted = false
+        func isPathStart(_ byte: UInt8) -> Bool {
+            byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#")
+        }
         while position < raw.count {
             let byte = raw[position]
-            if byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#") { pathStarted = true }
-            guard byte == UInt8(ascii: "&") else {
+            guard byte == UInt8(ascii: "&"), position + 1 < raw.count else {
+                if isPathStart(byte) { pathStarted = true }
                 out.append(byte)
                 position += 1
                 continue
             }
-            var end = position + 1
-            while end < raw.count, isAlphanumeric(raw[end]) || raw[end] == UInt8(ascii: "#") { end += 1 }
-            let body = String(decoding: raw[(position + 1)..<end], as: UTF8.self)
-            let length = end < raw.count && raw[end] == UInt8(ascii: ";") ? end + 1 - position : end - position
-            var scalar: Unicode.Scalar?
-            if body.hasPrefix("#x") || body.hasPrefix("#X") {
-                scalar = UInt32(body.dropFirst(2), radix: 16).flatMap(Unicode.Scalar.init) ?? "\u{FFFD}"
-            } else if body.hasPrefix("#") {
-                scalar = UInt32(body.dropFirst(), radix: 10).flatMap(Unicode.Scalar.init) ?? "\u{FFFD}"
-            } else if let text = named[body.lowercased()] {
-                scalar = text.unicodeScalars.first
-            } else if !body.isEmpty && !pathStarted {
-                return nil
-            }
-            if let scalar {
+            if raw[position + 1] == UInt8(ascii: "#") {
+                guard let (scalar, length) = numericReference(raw, at: position) else {
+                    out.append(byte)
+                    position += 1
+                    continue
+                }
                 out += Array(String(scalar).utf8)
                 position += length
-                if [UInt8(ascii: "/"), UInt8(ascii: "?"), UInt8(ascii: "#")].contains(out.last ?? 0) { pathStarted = true }
             } else {
-                out.append(byte)
-                position += 1
+                var end = position + 1
+                while end < raw.count, isAlphanumeric(raw[end]) { end += 1 }
+                let name = String(decoding: raw[(position + 1)..<end], as: UTF8.self)
+                let terminated = end < raw.count && raw[end] == UInt8(ascii: ";")
+                let next = end < raw.count ? raw[end] : 0
+                if let text = asciiNamedReferences[name],
+                   terminated || (legacyNames.contains(name) && !isAlphanumeric(next) && next != UInt8(ascii: "=")) {
+                    out += Array(text.utf8)
+                    position = terminated ? end + 1 : end
+                } else if !name.isEmpty, terminated, !pathStarted {
+                    return nil
+                } else {
+                    out.append(byte)
+                    position += 1
+                    continue
+                }
             }
+            if let last = out.last, isPathStart(last) { pathStarted = true }
         }
         return out
+    }
+
+    /// The scalar of a numeric reference starting at `raw[start]` (`&#…`) and the bytes it
+    /// takes, or nil when no digit follows (then the `&` is literal text).
+    static func numericReference(_ raw: [UInt8], at start: Int) -> (Unicode.Scalar, Int)? {
+        var position = start + 2
+        var radix: UInt32 = 10
+        if position < raw.count, raw[position] == UInt8(ascii: "x") || raw[position] == UInt8(ascii: "X") {
+            radix = 16
+            position += 1
+        }
+        let digitsStart = position
+        var value: UInt32 = 0
+        while position < raw.count, let digit = digitValue(raw[position], radix: radix) {
+            // Saturates past U+10FFFF: any longer number is out of range all the same.
+            value = value > 0x10FFFF ? value : value * radix + digit
+            position += 1
+        }
+        guard position > digitsStart else { return nil }
+        if position < raw.count, raw[position] == UInt8(ascii: ";") { position += 1 }
+        let mapped = windows1252[value] ?? value
+        let scalar = mapped == 0 ? nil : Unicode.Scalar(mapped)
+        return (scalar ?? "\u{FFFD}", position - start)
+    }
+
+    private static func digitValue(_ byte: UInt8, radix: UInt32) -> UInt32? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return UInt32(byte - UInt8(ascii: "0"))
+        case UInt8(ascii: "a")...UInt8(ascii: "f") where radix == 16: return UInt32(byte - UInt8(ascii: "a") + 10)
+        case UInt8(ascii: "A")...UInt8(ascii: "F") where radix == 16: return UInt32(byte - UInt8(ascii: "A") + 10)
+        default: return nil
+        }
     }
 }
 

@@ -7,16 +7,21 @@ import Darwin
 
 /// Writes a whole site folder or nothing, and only over a folder that is the site's own.
 ///
-/// Files go to a hidden staging folder beside the destination (`.<name>.staging-<pid>`), which
-/// replaces the destination only when every file is written: on Linux in one atomic exchange,
-/// elsewhere by two renames with the old site parked at `.<name>.old-<pid>`. Every site carries
-/// a marker file (``markerName``) listing its files. Before anything is rendered, ``prepare``
+/// Files go to a hidden staging folder beside the destination (`.<name>.staging-<pid>-<random>`,
+/// created with `mkdir`, which fails rather than reuse a folder that exists), which replaces the
+/// destination only when every file is written: on Linux in one atomic exchange, elsewhere by
+/// two renames with the old site parked at `.<name>.old-<pid>-<random>`. Every site carries a
+/// marker file (``markerName``, written first) listing its files. Before anything is rendered,
+/// ``prepare``
 /// - refuses `/`, the working directory, the project root and their parents, and a folder that
-///   holds anything the marker does not list (a folder without a marker only when it looks like
-///   a site of an earlier version: nothing but `kb/*.md|svg`, `html/*.html|svg`, `report.json`);
+///   holds anything the marker does not list; a folder without a marker only when ModelMeter
+///   provably wrote it (``isEarlierSite``: nothing but `kb/*.md|svg`, `html/*.html|svg` and
+///   `report.json`, with `kb/index.md`, `report.json` and an `html/index.html` carrying
+///   modelmeter's generator line);
 /// - follows a symbolic link to its folder, which is then replaced (the link stays);
 /// - recovers what a killed run left: restores a parked old site when the destination is
-///   missing, and removes leftover staging and parked folders of processes no longer running.
+///   missing, and removes leftover staging and parked folders of processes no longer running,
+///   only when the marker inside says they are the site's.
 enum AtomicOutput {
     /// The marker file every site carries; its first line says what it is, the rest lists the site's files.
     static let markerName = ".modelmeter-site"
@@ -56,9 +61,7 @@ enum AtomicOutput {
         if manager.fileExists(atPath: folder.path, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else { throw SiteError(file: displayName, "exists and is not a folder") }
             if let foreign = try foreignEntry(in: folder) {
-                throw SiteError(
-                    file: displayName,
-                    "is not empty and was not written by modelmeter (\(foreign) is not a file of a modelmeter site); move it away or choose another folder")
+                throw SiteError(file: displayName, notOurs(foreign))
             }
         }
         return target
@@ -74,12 +77,13 @@ enum AtomicOutput {
         } catch {
             throw SiteError(file: displayName, "cannot create the parent folder \(parent.path): \(reason(of: error))")
         }
-        let pid = ProcessInfo.processInfo.processIdentifier
-        let staging = parent.appendingPathComponent(".\(folder.lastPathComponent).staging-\(pid)")
-        let retired = parent.appendingPathComponent(".\(folder.lastPathComponent).old-\(pid)")
-        try? removeTree(staging)
+        let staging: URL
         do {
-            try makeDirectory(staging)
+            staging = try makeExclusiveDirectory(in: parent, prefix: leftoverPrefix(of: folder, .staging))
+        } catch {
+            throw SiteError(file: displayName, "cannot create a staging folder beside it: \(reason(of: error))")
+        }
+        do {
             // The marker goes first, so even a partial staging folder is recognisably the site's.
             let marker = ([markerHeading] + files.map(\.path)).joined(separator: "\n") + "\n"
             try FileWriting.createFile(atPath: staging.appendingPathComponent(markerName).path, contents: Data(marker.utf8))
@@ -95,7 +99,7 @@ enum AtomicOutput {
         // The folder may have changed while the site rendered: check it again just before the swap.
         if let foreign = try? foreignEntry(in: folder), manager.fileExists(atPath: folder.path) {
             try? removeTree(staging)
-            throw SiteError(file: displayName, "is not empty and was not written by modelmeter (\(foreign) is not a file of a modelmeter site); move it away or choose another folder")
+            throw SiteError(file: displayName, notOurs(foreign))
         }
         do {
             if manager.fileExists(atPath: folder.path) {
@@ -104,8 +108,14 @@ enum AtomicOutput {
                     try? removeTree(staging)
                     return
                 }
-                try? removeTree(retired)
-                try rename(folder, to: retired)
+                // An empty folder of our own, made exclusively, that the rename then replaces.
+                let retired = try makeExclusiveDirectory(in: parent, prefix: leftoverPrefix(of: folder, .parked))
+                do {
+                    try rename(folder, to: retired)
+                } catch {
+                    rmdir(retired.path)
+                    throw error
+                }
                 do {
                     try rename(staging, to: folder)
                 } catch {
@@ -130,7 +140,8 @@ enum AtomicOutput {
         let names = try entries(of: folder)
         if names.isEmpty { return nil }
         guard names.contains(markerName) else {
-            return try firstEntry(in: folder, prefix: "") { !isLegacySiteEntry($0) }
+            if let entry = try firstEntry(in: folder, prefix: "", where: { !isLegacySiteEntry($0) }) { return entry }
+            return isEarlierSite(folder) ? nil : earlierSiteEvidence
         }
         guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(markerName).path) else { return markerName }
         let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
@@ -145,6 +156,36 @@ enum AtomicOutput {
             }
         }
         return try firstEntry(in: folder, prefix: "") { !allowed.contains($0) }
+    }
+
+    /// What ``foreignEntry(in:)`` returns for a folder of site-shaped files without the
+    /// evidence that ModelMeter wrote them.
+    static let earlierSiteEvidence = "html/index.html with modelmeter's generator line, beside kb/index.md and report.json"
+
+    /// The generator line every page of every modelmeter version carries in its `<head>`.
+    static let generatorLine = Array("<meta name=\"generator\" content=\"modelmeter\">".utf8)
+
+    /// The refusal for a folder whose `foreign` entry (or missing evidence) is not the site's.
+    static func notOurs(_ foreign: String) -> String {
+        let why = foreign == earlierSiteEvidence
+            ? "it has no \(markerName) marker and no \(foreign)"
+            : "\(foreign) is not a file of a modelmeter site"
+        return "is not empty and was not written by modelmeter (\(why)); move it away or choose another folder"
+    }
+
+    /// Whether a folder without a marker is a site an earlier modelmeter wrote: its whole layout
+    /// (`kb/index.md`, `report.json`, `html/index.html`, as regular files) and, in the first 4 kB
+    /// of `html/index.html`, the generator line. Its other entries are checked by the caller.
+    static func isEarlierSite(_ folder: URL) -> Bool {
+        for path in ["kb/index.md", "report.json", "html/index.html"] {
+            var status = stat()
+            guard lstat(folder.appendingPathComponent(path).path, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return false }
+        }
+        guard let handle = FileHandle(forReadingAtPath: folder.appendingPathComponent("html/index.html").path) else { return false }
+        defer { try? handle.close() }
+        let head = Array((try? handle.read(upToCount: 4096)) ?? Data())
+        guard head.count >= generatorLine.count else { return false }
+        return (0...(head.count - generatorLine.count)).contains { head[$0..<($0 + generatorLine.count)].elementsEqual(generatorLine) }
     }
 
     /// A path an earlier modelmeter (before the marker) wrote: `kb/`, `html/`, their pages and
@@ -191,17 +232,20 @@ enum AtomicOutput {
     static func recoverLeftovers(of target: Target) throws {
         let manager = FileManager.default
         let parent = target.folder.deletingLastPathComponent()
-        let name = target.folder.lastPathComponent
         guard let names = try? manager.contentsOfDirectory(atPath: parent.path) else { return }
         var parked: [(url: URL, modified: Date)] = []
         var staging: [URL] = []
         for entry in names.sorted() {
-            for (kind, isParked) in [(".staging-", false), (".old-", true)] {
-                let prefix = "." + name + kind
-                guard entry.hasPrefix(prefix), let pid = Int32(entry.dropFirst(prefix.count)), !isRunning(pid) else { continue }
+            for kind in [Leftover.staging, .parked] {
+                let prefix = leftoverPrefix(of: target.folder, kind)
+                guard entry.hasPrefix(prefix), let pid = Int32(entry.dropFirst(prefix.count).prefix { $0 != "-" }), !isRunning(pid) else {
+                    continue
+                }
                 let url = parent.appendingPathComponent(entry)
-                guard (try? foreignEntry(in: url)) == .some(nil) else { continue }
-                if isParked {
+                // The name only narrows the search: the marker inside, listing everything there, decides.
+                guard FileManager.default.fileExists(atPath: url.appendingPathComponent(markerName).path),
+                      (try? foreignEntry(in: url)) == .some(nil) else { continue }
+                if kind == .parked {
                     let modified = (try? manager.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date ?? .distantPast
                     parked.append((url, modified))
                 } else {
@@ -224,6 +268,29 @@ enum AtomicOutput {
                 throw SiteError(file: target.displayName, "cannot remove \(url.path), left by an interrupted run: \(reason(of: error))")
             }
         }
+    }
+
+    /// The two kinds of folder a run keeps beside the output while it works.
+    enum Leftover: String {
+        case staging, parked = "old"
+    }
+
+    /// `.<name>.staging-` or `.<name>.old-`: the start of a run's folder beside `folder`; the
+    /// process id and a random suffix follow.
+    static func leftoverPrefix(of folder: URL, _ kind: Leftover) -> String {
+        ".\(folder.lastPathComponent).\(kind.rawValue)-"
+    }
+
+    /// Creates `<prefix><pid>-<random>` in `parent` with `mkdir`, which fails when the name
+    /// exists, so a folder of the user's is never reused; tries new suffixes until one is free.
+    static func makeExclusiveDirectory(in parent: URL, prefix: String) throws -> URL {
+        let pid = ProcessInfo.processInfo.processIdentifier
+        for _ in 0..<64 {
+            let url = parent.appendingPathComponent("\(prefix)\(pid)-\(FileWriting.randomSuffix())")
+            if mkdir(url.path, 0o755) == 0 { return url }
+            guard errno == EEXIST else { throw FileWriting.Failure(path: url.path, reason: FileWriting.reason()) }
+        }
+        throw FileWriting.Failure(path: parent.path, reason: "no free name for a new folder after 64 tries")
     }
 
     /// Whether a process with this id exists (a dead one's folders are leftovers).
@@ -321,6 +388,40 @@ enum AtomicOutput {
     }
 }
 
+/// The file system's limits on a path the user names (`--output`, `--file`, `--chart-dir`),
+/// checked before anything is created, so a path that cannot work fails at once instead of
+/// after making a chain of folders.
+public enum PathLimits {
+    /// Bytes a name needs for the hidden sibling written beside it: `.<name>.modelmeter-<pid>-<12>`
+    /// adds 1 + 12 + 10 + 1 + 12 = 36 bytes (a staging folder's `.staging-` fewer), rounded up.
+    static let siblingBytes = 40
+    /// Bytes the files inside an output or chart folder add to its path: the longest site path,
+    /// `html/op-DeepseekV2ForCausalLM.html` (34), plus a temporary suffix, rounded up.
+    static let insideBytes = 128
+    /// `NAME_MAX` and `PATH_MAX` on Linux (and at least that on macOS).
+    static let nameMax = 255, pathMax = 4096
+
+    /// Throws a one-line error naming `option` and the largest length that works when a name
+    /// in `path` (or the whole path, made absolute) is too long.
+    public static func check(_ path: String, option: String) throws {
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        let largestPath = pathMax - 1 - siblingBytes - insideBytes
+        guard absolute.utf8.count <= largestPath else {
+            throw SiteError(
+                file: option,
+                "path is \(absolute.utf8.count) bytes long (made absolute); the largest that works is \(largestPath) bytes "
+                    + "(PATH_MAX \(pathMax) less room for the files it holds)")
+        }
+        let largestName = nameMax - siblingBytes
+        if let name = path.split(separator: "/").first(where: { $0.utf8.count > largestName }) {
+            throw SiteError(
+                file: option,
+                "has a \(name.utf8.count)-byte name '\(name.prefix(20))…'; the largest that works is \(largestName) bytes "
+                    + "(NAME_MAX \(nameMax) less room for the hidden name written beside it)")
+        }
+    }
+}
+
 /// Writes bytes with every call checked, so a full disk or a closed pipe is an error naming
 /// the OS reason (`No space left on device`) rather than a silently short file.
 public enum FileWriting {
@@ -368,6 +469,52 @@ public enum FileWriting {
         }
     }
 
+    /// Twelve random letters and digits (62¹² ≈ 3·10²¹ names): the suffix of a temporary name.
+    static func randomSuffix() -> String {
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<12).map { _ in alphabet[Int(generator.next(upperBound: UInt64(alphabet.count)))] })
+    }
+
+    /// Writes `data` to a new file beside `target` named `.<name>.modelmeter-<pid>-<random>`
+    /// and returns its path. On Linux the bytes go to an unnamed file (`O_TMPFILE`) that gets its
+    /// name only once complete, so a process killed while writing leaves nothing behind;
+    /// elsewhere (or where the file system lacks `O_TMPFILE`) the name is created with
+    /// `O_EXCL`. Either way an existing file is never opened, truncated or removed.
+    static func createTemporary(beside target: String, contents data: Data) throws -> String {
+        let url = URL(fileURLWithPath: target)
+        let prefix = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).modelmeter-\(ProcessInfo.processInfo.processIdentifier)-").path
+        #if os(Linux)
+        let descriptor = open(url.deletingLastPathComponent().path, linuxTemporaryFile | O_WRONLY, 0o644)
+        if descriptor >= 0 {
+            defer { close(descriptor) }
+            try write(data, to: descriptor, path: target)
+            for _ in 0..<64 {
+                let name = prefix + randomSuffix()
+                // linkat through /proc names the open file; it fails with EEXIST rather than replace.
+                if linkat(AT_FDCWD, "/proc/self/fd/\(descriptor)", AT_FDCWD, name, AT_SYMLINK_FOLLOW) == 0 { return name }
+                guard errno == EEXIST else { break }
+            }
+        }
+        #endif
+        for _ in 0..<64 {
+            let name = prefix + randomSuffix()
+            do {
+                try createFile(atPath: name, contents: data)
+                return name
+            } catch let failure as Failure where failure.reason == reason(EEXIST) {
+                continue
+            }
+        }
+        throw Failure(path: target, reason: "no free temporary name beside it after 64 tries")
+    }
+
+    #if os(Linux)
+    /// `O_TMPFILE` (`__O_TMPFILE | O_DIRECTORY`), which Glibc's Swift module does not export.
+    private static let linuxTemporaryFile: Int32 = 0o20_000_000 | O_DIRECTORY
+    #endif
+
     /// Writes `data` to `path`: a regular (or new) file is replaced atomically through a
     /// temporary file beside it (a symbolic link is followed, not replaced); a device or pipe
     /// such as `/dev/stdout` is written in place. A folder is an error.
@@ -390,12 +537,9 @@ public enum FileWriting {
                 return
             }
         }
-        let url = URL(fileURLWithPath: target)
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)").path
-        unlink(temporary)
+        let temporary: String
         do {
-            try createFile(atPath: temporary, contents: data)
+            temporary = try createTemporary(beside: target, contents: data)
         } catch let failure as Failure {
             throw Failure(path: path, reason: failure.reason)
         }

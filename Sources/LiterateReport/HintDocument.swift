@@ -39,7 +39,7 @@ public struct HintDocument: Sendable {
         var sectionLines: [String: Int] = [:]
         var bufferLine = 0
         var preambleLine = 0
-        var table = TableCheck(path: path)
+        var limits = MarkdownLimits(path: path)
         var titleIndex = 0
         func flush() {
             if let current {
@@ -63,7 +63,7 @@ public struct HintDocument: Sendable {
             }
             let trimmed = line.drop(while: { $0 == " " })
             if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") { inFence.toggle() }
-            if !inFence { try table.visit(line, number: number) } else { table.end() }
+            try limits.visit(line, number: number)
             if !inFence, line.hasPrefix("## ") {
                 flush()
                 let heading = String(line.dropFirst(3)).trimmingCharacters(in: .whitespaces)
@@ -164,6 +164,34 @@ public struct HintDocument: Sendable {
     public func line(ofSection name: String) -> Int { sectionLines[name] ?? 1 }
 }
 
+/// The limits a Markdown text meets before cmark sees it: tables (``TableCheck``) and image
+/// openers (``ImageLinkCheck``). Every line counts, fenced or not, in any container: what cmark
+/// makes a table or a paragraph of can differ from what a line scan thinks, never the other
+/// way round. Hint docs are checked as they load, whole pages (templates and data included)
+/// before they are rendered.
+struct MarkdownLimits {
+    private var table: TableCheck
+    private var images: ImageLinkCheck
+
+    init(path: String) {
+        table = TableCheck(path: path)
+        images = ImageLinkCheck(path: path)
+    }
+
+    mutating func visit(_ line: Substring, number: Int) throws {
+        try table.visit(TableCheck.content(of: line), number: number)
+        try images.visit(line, number: number)
+    }
+
+    /// Checks a whole text; errors name `file` and the line.
+    static func check(_ text: String, file: String) throws {
+        var limits = MarkdownLimits(path: file)
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            try limits.visit(line, number: index + 1)
+        }
+    }
+}
+
 /// Limits on pipe tables, checked while a hint doc is parsed: a table's cells are padded to its
 /// header width, so a wide header over many rows costs width × rows cells.
 struct TableCheck {
@@ -207,6 +235,12 @@ struct TableCheck {
         previous = nil
     }
 
+    /// A line without its block-quote markers (`>`) and indentation, as a table inside a
+    /// quote or a list item sees it.
+    static func content(of line: Substring) -> Substring {
+        line.drop { $0 == ">" || $0 == " " || $0 == "\t" }
+    }
+
     /// The cell count of a delimiter row (`|---|:--:|`), or nil for any other line.
     static func delimiterColumns(_ line: Substring) -> Int? {
         var cells = line.trimmingCharacters(in: .whitespaces)[...]
@@ -220,6 +254,47 @@ struct TableCheck {
             count += 1
         }
         return count
+    }
+}
+
+/// Bounds cmark's link matching before cmark sees the text. cmark 0.30 looks back over every
+/// image opener `![` of a paragraph for each `]` that closes a link (image openers are never
+/// deactivated), so a paragraph of `o` openers and `c` closing brackets costs `o·c` steps:
+/// 100,000 × `![[]()` is 10¹⁰, about 40 s. The sum of `o·c` over a doc's paragraphs (text
+/// between blank lines, fences included) is held to ``maximumSteps``.
+struct ImageLinkCheck {
+    /// 2·10⁷ steps, about 0.1 s at the 4.7 ns per step measured; real hint docs need under 100.
+    static let maximumSteps = 20_000_000
+
+    let path: String
+    private var openers = 0, closers = 0, steps = 0, paragraphLine = 0
+
+    init(path: String) { self.path = path }
+
+    mutating func visit(_ line: Substring, number: Int) throws {
+        if line.allSatisfy({ $0 == " " || $0 == "\t" }) {
+            openers = 0
+            closers = 0
+            return
+        }
+        if openers == 0 && closers == 0 { paragraphLine = number }
+        var previous: Character = " "
+        var lineOpeners = 0, lineClosers = 0
+        for character in line {
+            if character == "[" && previous == "!" { lineOpeners += 1 }
+            if character == "]" { lineClosers += 1 }
+            previous = character
+        }
+        // The paragraph's product grows by what this line adds: (o + Δo)(c + Δc) − o·c.
+        steps += lineOpeners * (closers + lineClosers) + openers * lineClosers
+        openers += lineOpeners
+        closers += lineClosers
+        guard steps <= ImageLinkCheck.maximumSteps else {
+            throw SiteError(
+                file: path, line: paragraphLine,
+                "paragraph has \(openers) image openers '![' and \(closers) closing brackets; cmark's link matching would take "
+                    + "more than \(ImageLinkCheck.maximumSteps) steps (openers × brackets per paragraph, summed over the doc)")
+        }
     }
 }
 

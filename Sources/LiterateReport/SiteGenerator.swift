@@ -47,11 +47,9 @@ public struct SiteGenerator: Sendable {
             case let .layer(doc):
                 return try Self.layerPage(doc, report: report, builder: layerBuilder, root: root, templates: templates, links: links)
             case .summary:
-                let sweepCharts = try Self.sweepCharts(for: report)
-                var view = try SummaryPageBuilder(report: report, directory: layerBuilder.directory).view()
-                view["stageCharts"] = stageCharts.map { ["title": $0.title, "file": $0.file] }
-                view["sweeps"] = sweepCharts.map { ["title": $0.title, "file": $0.fileName] }
-                return .summary(text: try templates.render("summary.md", view), charts: sweepCharts)
+                let (text, sweepCharts) = try Self.summaryMarkdown(
+                    report: report, directory: layerBuilder.directory, stageCharts: stageCharts, templates: templates)
+                return .summary(text: text, charts: sweepCharts)
             case .pageCost:
                 let (view, charts) = try PageCostPageBuilder(report: report).view()
                 return .pageCost(text: try templates.render("page-cost.md", view), charts: charts)
@@ -118,6 +116,32 @@ public struct SiteGenerator: Sendable {
             files.append(("\(folder)report.json", json))
         }
         return files
+    }
+
+    /// The summary page alone, as Markdown and as self-contained HTML (its charts inlined):
+    /// what `report --format md|html` prints, for a report of any stages.
+    public func summaryPage(report: ModelReport) throws -> (markdown: String, html: String) {
+        let templates = try TemplateSet(root: root)
+        let rooflines = RooflineOverview(report: report, directory: LayerPageBuilder(report: report, docs: Self.layerDocs).directory)
+        let stageCharts = try rooflines.stageCharts()
+        let (text, sweepCharts) = try Self.summaryMarkdown(
+            report: report, directory: rooflines.directory, stageCharts: stageCharts, templates: templates)
+        var charts: [String: String] = [:]
+        for chart in stageCharts { charts[chart.file] = chart.svg }
+        for sweep in sweepCharts { charts[sweep.fileName] = sweep.svg() }
+        let page = (page: "summary", title: "Model summary", text: text)
+        return (text, try htmlPage(page, nav: [page], templates: templates, charts: charts))
+    }
+
+    /// The summary page's Markdown and the sweep charts it shows.
+    private static func summaryMarkdown(
+        report: ModelReport, directory: ConfigurationDirectory, stageCharts: [RooflineOverview.Chart], templates: TemplateSet
+    ) throws -> (String, [SweepChart]) {
+        let sweepCharts = try Self.sweepCharts(for: report)
+        var view = try SummaryPageBuilder(report: report, directory: directory).view()
+        view["stageCharts"] = stageCharts.map { ["title": $0.title, "file": $0.file] }
+        view["sweeps"] = sweepCharts.map { ["title": $0.title, "file": $0.fileName] }
+        return (try templates.render("summary.md", view), sweepCharts)
     }
 
     /// Renders the site and swaps it into `output`; on any error `output` is left as it was.
@@ -193,7 +217,7 @@ public struct SiteGenerator: Sendable {
     }
 
     /// Replaces `<img src="chart.svg" …>` of generated charts with the SVG itself, so the page
-    /// stays self-contained.
+    /// stays self-contained. Runs over sanitized HTML only (see the tag-end rule below).
     static func inlineCharts(_ html: String, charts: [String: String]) -> String {
         // Byte search: Foundation's string search is slow on Linux and this runs on every page.
         let bytes = Array(html.utf8)
@@ -207,15 +231,17 @@ public struct SiteGenerator: Sendable {
                 continue
             }
             let sourceStart = index + marker.count
+            // The sanitizer wrote every tag and escaped `<` and `>` in attribute values, so the
+            // first `>` after the source ends this tag, whatever its title or alt holds.
             guard let quote = bytes[sourceStart...].firstIndex(of: UInt8(ascii: "\"")),
-                  let close = (quote..<max(quote, bytes.count - 1)).first(where: { bytes[$0] == UInt8(ascii: "/") && bytes[$0 + 1] == UInt8(ascii: ">") }),
+                  let close = bytes[quote...].firstIndex(of: UInt8(ascii: ">")),
                   let svg = charts[String(decoding: bytes[sourceStart..<quote], as: UTF8.self)] else {
                 index += 1
                 continue
             }
             out += bytes[copied..<index]
             out += Array("<figure class=\"chart\">\(svg)</figure>".utf8)
-            index = close + 2
+            index = close + 1
             copied = index
         }
         if copied == 0 { return html }
@@ -268,6 +294,8 @@ public struct SiteGenerator: Sendable {
     ) throws -> String {
         var options: RenderOptions = [.headingAnchors]
         if allowRawHTML { options.insert(.unsafe) }
+        // The whole page, templates included, before cmark sees it.
+        try MarkdownLimits.check(page.text, file: "kb/\(page.page).md")
         var body = HTMLLinks.rewrite(CommonMark.html(from: page.text, options: options), pages: Set(nav.map(\.page)))
         body = Self.inlineCharts(body, charts: charts)
         let view: [String: Any] = [

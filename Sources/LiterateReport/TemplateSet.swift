@@ -29,6 +29,8 @@ public struct TemplateSet: @unchecked Sendable {
                 throw SiteError(file: path, "template is \(data.count) bytes; the limit is \(HintDocument.maximumBytes) bytes")
             }
             let text = try HintDocument.decodeUTF8(data, file: path)
+            // Before the parser, which recurses once per nested section.
+            try TemplateSet.checkNesting(text, file: path)
             do {
                 let template = try MustacheTemplate(string: text)
                 let name = String(file.dropLast(".mustache".count))
@@ -47,7 +49,8 @@ public struct TemplateSet: @unchecked Sendable {
         guard sources[name] != nil else {
             throw SiteError(file: "\(directory)/\(name).mustache", "unknown template '\(name)'")
         }
-        try check(name, view: view)
+        var expansions = 0
+        try check(name, view: view, expansions: &expansions)
         guard let text = library.render(view, withTemplate: name),
               text.contains(where: { !$0.isWhitespace }) else {
             throw SiteError(file: "\(directory)/\(name).mustache", "template rendered nothing (an empty page)")
@@ -58,6 +61,32 @@ public struct TemplateSet: @unchecked Sendable {
     /// How deep partials may include partials: far beyond the two levels the site uses, and
     /// shallow enough to stop a partial that includes itself with a clear error.
     public static let maximumPartialDepth = 16
+
+    /// How many partials one render may expand in all: 10 wide and 8 deep would be 10⁸, and the
+    /// site's largest page expands a few dozen. Depth alone does not bound fan-out.
+    public static let maximumExpansions = 10_000
+
+    /// How deep sections, inverted sections, parents and blocks may nest in one template: the
+    /// site nests 3; swift-mustache's parser recurses once per level, so thousands overflow the stack.
+    public static let maximumSectionDepth = 64
+
+    /// Throws when sections nest deeper than ``maximumSectionDepth``, naming the line.
+    static func checkNesting(_ text: String, file: String) throws {
+        var depth = 0
+        for (tag, line, source) in tags(in: text) {
+            switch tag {
+            case .open, .inverted, .parent, .block:
+                depth += 1
+                guard depth <= maximumSectionDepth else {
+                    throw SiteError(file: file, line: line, "sections nest more than \(maximumSectionDepth) deep at '\(source)'")
+                }
+            case .close:
+                depth = max(depth - 1, 0)
+            default:
+                break
+            }
+        }
+    }
 
     // MARK: - Placeholder check
 
@@ -76,7 +105,9 @@ public struct TemplateSet: @unchecked Sendable {
     /// true value) are skipped; partials are checked in turn, at most
     /// ``maximumPartialDepth`` deep.
     /// `chain` lists the templates that included this one, outermost first.
-    private func check(_ name: String, view: [String: Any], outer: [[String: Any]?] = [], chain: [String] = []) throws {
+    private func check(
+        _ name: String, view: [String: Any], outer: [[String: Any]?] = [], chain: [String] = [], expansions: inout Int
+    ) throws {
         guard let text = sources[name] else {
             throw SiteError(file: "\(directory)/\(name).mustache", "unknown template '\(name)'")
         }
@@ -136,7 +167,13 @@ public struct TemplateSet: @unchecked Sendable {
                             file: file, line: line,
                             "partials nest more than \(TemplateSet.maximumPartialDepth) deep (\(path)); does '\(partial)' include itself?")
                     }
-                    try check(partial, view: context, outer: Array(frames.dropLast()), chain: chain)
+                    expansions += 1
+                    guard expansions <= TemplateSet.maximumExpansions else {
+                        throw SiteError(
+                            file: file, line: line,
+                            "partials expand more than \(TemplateSet.maximumExpansions) times in one page (at '\(partial)', \(chain.joined(separator: " > ")))")
+                    }
+                    try check(partial, view: context, outer: Array(frames.dropLast()), chain: chain, expansions: &expansions)
                 }
             case .block:
                 opened.append(("", false))

@@ -12,11 +12,26 @@ protocol TextCommand: ParsableCommand {
 
 extension TextCommand {
     func run() throws {
-        let text = try execute()
+        try StandardOutput.write(try execute())
+    }
+}
+
+/// Every write to stdout: checked, so a full device is an error, and a reader that closed the
+/// pipe ends the process quietly.
+enum StandardOutput {
+    /// The exit status when the reader of stdout has gone (`… | head -c1`): 128 + SIGPIPE, what
+    /// a shell reports for a tool the signal ends, with nothing on stderr. `main` ignores
+    /// SIGPIPE, so the write fails with EPIPE and this is the one way such a run ends.
+    static let closedPipeStatus: Int32 = 141
+
+    /// Writes `text` to stdout; exits with ``closedPipeStatus`` on a closed pipe, throws a
+    /// one-line error for any other failed write.
+    static func write(_ text: String) throws {
         guard !text.isEmpty else { return }
         do {
             try FileWriting.write(Data(text.utf8), to: STDOUT_FILENO, path: "standard output")
         } catch let failure as FileWriting.Failure {
+            if failure.reason == FileWriting.reason(EPIPE) { exit(closedPipeStatus) }
             throw CommandLineError("cannot write to standard output: \(failure.reason)")
         }
     }
@@ -27,6 +42,17 @@ extension TextCommand {
 struct CommandLineError: Error, Equatable, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+}
+
+/// The comma-separated items of a list option (`--values 1,4,16`, given once or more), trimmed;
+/// an empty item (`--values ,`, `--values ''`, `1,,4`) is a one-line error naming `option`.
+func listItems(_ values: [String], option: String) throws -> [String] {
+    let items = values.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) } }
+    if items.contains(where: \.isEmpty) {
+        let given = values.map { "'\($0)'" }.joined(separator: " ")
+        throw CommandLineError("\(option) \(given) has an empty value; give comma-separated values such as 1,4,16")
+    }
+    return items
 }
 
 /// Checks a `--format` value against the formats a command accepts (case-insensitive).

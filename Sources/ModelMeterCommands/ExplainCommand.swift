@@ -27,7 +27,50 @@ struct ExplainCommand: TextCommand {
         let format = try checkedFormat(format, accepted: ["text", "json"])
         let recipe = try DeepSeekOCRModel.recipe(named: layer)
         let (gpu, precision) = try hardware.checked()
-        let explanation = try LayerExplanation(recipe: recipe, settings: settings, gpu: gpu, precision: precision)
+        let explanation: LayerExplanation
+        do {
+            explanation = try LayerExplanation(recipe: recipe, settings: settings, gpu: gpu, precision: precision)
+        } catch let overflow as ModelMeterError {
+            guard case .overflow = overflow else { throw overflow }
+            throw ModelMeterError.invalidShape(
+                layer: recipe.name, what: "--set " + settings.joined(separator: " "),
+                reason: "\(overflow); " + largestFitting(recipe, gpu: gpu, precision: precision))
+        }
         return format == "json" ? explanation.json.rendered() + "\n" : explanation.text
+    }
+
+    /// For each `--set key=value` that overflows, the largest value of that key that evaluates in
+    /// 64 bits with the other settings kept: a bisection, since every count grows with every size.
+    private func largestFitting(_ recipe: LayerRecipe, gpu: GPUSpec, precision: Precision) -> String {
+        func overflows(_ trial: [String]) -> Bool {
+            do {
+                _ = try LayerExplanation(recipe: recipe, settings: trial, gpu: gpu, precision: precision)
+                return false
+            } catch ModelMeterError.overflow {
+                return true
+            } catch {
+                return false
+            }
+        }
+        var found: [String] = []
+        for (index, setting) in settings.enumerated() {
+            let parts = setting.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, let value = Int(parts[1]), value > 1 else { continue }
+            func with(_ trial: Int) -> [String] {
+                var copy = settings
+                copy[index] = "\(parts[0])=\(trial)"
+                return copy
+            }
+            // Invariant: `low` fits (or is 0), `high` overflows.
+            var low = 0, high = value
+            while high - low > 1 {
+                let middle = low + (high - low) / 2
+                if overflows(with(middle)) { high = middle } else { low = middle }
+            }
+            if low >= 1, low < value { found.append("\(parts[0]) ≤ \(low)") }
+        }
+        return found.isEmpty
+            ? "no single setting brings the counts within 64 bits"
+            : "with the other settings kept, the counts fit 64 bits up to " + found.joined(separator: ", ")
     }
 }

@@ -92,7 +92,7 @@ struct LayerExplanation {
                 ioBytes: try times(cost.ioBytes, count, name))
             return Row(
                 name: name, unit: "module", count: count, formula: "", substituted: "",
-                value: total.totalFLOPs, moduleType: child.typeName, moduleCost: total)
+                value: try total.checkedTotal("\(count) × FLOPs of \(name)"), moduleType: child.typeName, moduleCost: total)
         }
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LiterateReport
 
 /// The `modelmeter` root command: `report` (default), `explain`, `sweep`, `list`.
 public struct ModelMeterCommand: ParsableCommand {
@@ -19,16 +20,23 @@ public struct ModelMeterCommand: ParsableCommand {
 
     /// Parses, runs, and on failure prints exactly one line on stderr (`Error: …`) and exits
     /// non-zero: value errors exit 1, command-line syntax errors 64 (EX_USAGE) with a pointer
-    /// to `--help` instead of the full usage screen. Help and version requests print as usual.
+    /// to `--help` instead of the full usage screen. Help and version requests print through
+    /// the same checked write as every report (a full device is an error). A closed stdout
+    /// pipe ends the run quietly with status 141 (see ``StandardOutput``).
     public static func main() {
+        signal(SIGPIPE, SIG_IGN)
         do {
-            var command = try parseAsRoot(nil)
-            try command.run()
+            do {
+                var command = try parseAsRoot(nil)
+                try command.run()
+            } catch where exitCode(for: error) == .success {
+                try StandardOutput.write(fullMessage(for: error) + "\n")
+            }
         } catch {
-            let code = exitCode(for: error)
-            if code == .success { exit(withError: error) }
-            FileHandle.standardError.write(Data((errorLine(for: error) + "\n").utf8))
-            Foundation.exit(code.rawValue)
+            // A checked write: Foundation's FileHandle traps when stderr is full or closed. When
+            // even the error line cannot be written, the exit status still tells.
+            try? FileWriting.write(Data((errorLine(for: error) + "\n").utf8), to: STDERR_FILENO, path: "standard error")
+            Foundation.exit(exitCode(for: error).rawValue)
         }
     }
 

@@ -42,6 +42,9 @@ struct PageCommand: TextCommand {
     @Option(help: ArgumentHelp("Benchmark: evaluate this many page points and print the time taken.", visibility: .hidden))
     var benchmarkPoints: Int?
 
+    /// The largest `--benchmark-points`: the documented 100,000 (2 µs per point in a release build).
+    static let maximumBenchmarkPoints = 100_000
+
     /// The page job these options describe; one-line errors for bad values.
     func pageWorkload() throws -> PageWorkload {
         if options.tokens != nil {
@@ -61,6 +64,9 @@ struct PageCommand: TextCommand {
     func execute() throws -> String {
         if let benchmarkPoints {
             try ModelMeterError.requirePositive(benchmarkPoints, "--benchmark-points", in: "page")
+            try ModelMeterError.requireAtMost(
+                benchmarkPoints, Self.maximumBenchmarkPoints, "--benchmark-points", in: "page",
+                because: "the documented benchmark; about 0.2 s in a release build")
             let run = try PageBenchmark.run(points: benchmarkPoints)
             return String(
                 format: "page benchmark: %ld page points (page size x output tokens x batch x GPU) in %.3f s on one core (%.2f us per point; checksum %.6e)\n",
@@ -76,7 +82,7 @@ struct PageCommand: TextCommand {
                 throw CommandLineError("--sweep page needs crop mode (gundam); \(page.workload.mode.rawValue) has a single view")
             }
             let result = try PageSweep(
-                base: page, gpu: gpu, dimension: dimension, values: values.split(separator: ",").map(String.init),
+                base: page, gpu: gpu, dimension: dimension, values: try listItems([values], option: "--values"),
                 gpuNamed: GPUCatalog.named)
             switch format {
             case "json": return result.json().rendered() + "\n"

@@ -51,6 +51,8 @@ struct ReportCommand: TextCommand {
             throw CommandLineError("--file \(file) needs --format (json, csv, md or html)")
         }
         if wanted == nil, output.isEmpty { throw CommandLineError("--output is empty; name the folder for the site, e.g. output") }
+        if wanted == nil { try PathLimits.check(output, option: "--output") }
+        if let file { try PathLimits.check(file, option: "--file") }
         if let stage, wanted == nil {
             throw CommandLineError("--stage \(stage) needs --format (json, csv, md or html); the site shows every stage")
         }
@@ -66,9 +68,8 @@ struct ReportCommand: TextCommand {
         case "json": text = try report.json().rendered() + "\n"
         case "csv": text = try report.csv()
         default:
-            let page = wanted == "md" ? "kb/summary.md" : "html/summary.html"
-            let files = try generator.render(report: report)
-            text = files.first { $0.path == page }.map { String(decoding: $0.data, as: UTF8.self) } ?? ""
+            let page = try generator.summaryPage(report: report)
+            text = wanted == "md" ? page.markdown : page.html
         }
         return try OutputFile.write(text, to: file)
     }

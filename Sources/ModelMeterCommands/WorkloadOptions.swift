@@ -78,30 +78,32 @@ struct WorkloadOptions: ParsableArguments {
         var workload = try Workload(
             mode: mode, crops: grid, batch: batch, kernel: try kernel(), projectorType: try projectorType(), page: pageSize,
             samKernel: try samAttention.map(AttentionKernel.named), clipKernel: try clipAttention.map(AttentionKernel.named))
-        workload.decoder = try decoderSettings()
+        workload.decoder = try decoderSettings(visionTokensPerPage: workload.visionTokensPerPage)
         return workload
     }
 
-    /// The decoder's prompt, step and head; one-line errors for bad values.
-    func decoderSettings() throws -> DecoderSettings {
+    /// The decoder's prompt, step and head; one-line errors for bad values. The prompt's text
+    /// tokens share the decoder's positions with the page's `visionTokensPerPage`.
+    func decoderSettings(visionTokensPerPage: Int) throws -> DecoderSettings {
         var settings = DecoderSettings()
+        let positions = WorkloadLimits.positions
         if let promptTokens {
-            guard promptTokens >= 0 else {
-                throw ModelMeterError.invalidShape(layer: "workload", what: "--prompt-tokens", reason: "\(promptTokens) is negative")
-            }
+            try WorkloadLimits.checkPositions(
+                promptTokens, "--prompt-tokens", allowZero: true, largest: positions - visionTokensPerPage)
             settings.promptTextTokens = promptTokens
         }
-        if let tokens { settings.prefillTokens = try ModelMeterError.requirePositive(tokens, "--tokens", in: "workload") }
+        if let tokens {
+            try WorkloadLimits.checkPositions(tokens, "--tokens", allowZero: false, largest: positions)
+            settings.prefillTokens = tokens
+        }
         if let context {
-            guard context >= 0 else {
-                throw ModelMeterError.invalidShape(layer: "workload", what: "--context", reason: "\(context) is negative")
-            }
+            try WorkloadLimits.checkPositions(context, "--context", allowZero: true, largest: positions - 1)
             settings.decodeContext = context
         }
-        guard let positions = LogitPositions(rawValue: logits.lowercased()) else {
+        guard let logitPositions = LogitPositions(rawValue: logits.lowercased()) else {
             throw ModelMeterError.unknownName(kind: "logits setting", name: logits, accepted: LogitPositions.allCases.map(\.rawValue))
         }
-        settings.logits = positions
+        settings.logits = logitPositions
         return settings
     }
 
@@ -117,9 +119,10 @@ struct WorkloadOptions: ParsableArguments {
             return .linear
         case "mlp_gelu":
             let depth = projectorDepth ?? 2
-            guard depth >= 1 else {
-                throw ModelMeterError.invalidShape(layer: "MlpProjector", what: "--projector-depth", reason: "\(depth) is not positive")
-            }
+            try ModelMeterError.requirePositive(depth, "--projector-depth", in: "MlpProjector")
+            try ModelMeterError.requireAtMost(
+                depth, WorkloadLimits.projectorDepth, "--projector-depth", in: "MlpProjector",
+                because: "32 times the vendor's 2 Linear layers")
             return .mlpGELU(depth: depth)
         default:
             throw ModelMeterError.unknownName(kind: "projector", name: projector, accepted: ["linear", "mlp_gelu"])

@@ -366,6 +366,22 @@ struct HeadingAnchorTests {
         #expect(CommonMark.html(from: markdown, options: .headingAnchors) == expected)
     }
 
+    /// 50,000 equal headings get `a`, `a-1` … `a-49999` in linear time (the search for a free
+    /// suffix resumes where it stopped); a heading whose own slug is `a-2` still pushes the
+    /// next `a` past it.
+    @Test func manyEqualHeadingsInLinearTime() {
+        let count = 50_000
+        let markdown = String(repeating: "### a\n", count: count)
+        let clock = ContinuousClock()
+        var html = ""
+        let elapsed = clock.measure { html = CommonMark.html(from: markdown, options: .headingAnchors) }
+        #expect(elapsed < .seconds(20), "took \(elapsed)")
+        #expect(html.hasPrefix("<h3 id=\"a\">a</h3>\n<h3 id=\"a-1\">a</h3>\n"))
+        #expect(html.hasSuffix("<h3 id=\"a-49999\">a</h3>\n"))
+        #expect(CommonMark.html(from: "# a\n# a-2\n# a\n# a\n# a\n", options: .headingAnchors)
+            == "<h1 id=\"a\">a</h1>\n<h1 id=\"a-2\">a-2</h1>\n<h1 id=\"a-1\">a</h1>\n<h1 id=\"a-3\">a</h1>\n<h1 id=\"a-4\">a</h1>\n")
+    }
+
     @Test func noIdsWithoutTheOption() {
         #expect(CommonMark.html(from: "## Cost model") == "<h2>Cost model</h2>\n")
     }

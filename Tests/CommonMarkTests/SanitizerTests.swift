@@ -103,6 +103,50 @@ struct SanitizerTests {
         #expect(HTMLSanitizer.sanitize(html) == html)
     }
 
+    /// `href` values a browser reads as `javascript:…`, spelled with the character references the
+    /// HTML standard decodes in attributes: without `;`, with leading zeros, all-decimal, hex,
+    /// named (`&colon;`, `&Tab;`, `&NewLine;`) and a C0 control the URL parser strips. (`&#x3Aa` would be
+    /// U+03AA, not a colon: hex digits run on, so the hex case ends with `%61`.)
+    static let scriptURLSpellings = [
+        "javascript&#58alert(1)", "javascript&#0000058alert(1)", "javascript&#x03A%61lert(1)", "javascript&#X3a;alert(1)",
+        "&#106&#97&#118&#97&#115&#99&#114&#105&#112&#116&#58alert(1)",
+        "&#0000106&#0000097vascript:alert(1)", "javascript&colon;alert(1)", "java&Tab;script:alert(1)",
+        "java&NewLine;script:alert(1)", "&#x0001;javascript:alert(1)", "JaVaScRiPt:alert(1)",
+    ]
+
+    @Test("character references spelling a javascript: URL are decoded before the scheme check", arguments: scriptURLSpellings)
+    func referencesDecodedBeforeSchemeCheck(_ href: String) {
+        let html = HTMLSanitizer.sanitize("<a href=\"\(href)\">x</a>")
+        #expect(html == "<a>x</a>", "\(html)")
+    }
+
+    @Test("references decode as the HTML standard says: digits of any length, legacy names, Windows-1252, U+FFFD")
+    func referenceDecoding() {
+        func decoded(_ text: String) -> String? { HTMLSanitizer.decodeReferences(Array(text.utf8)).map { String(decoding: $0, as: UTF8.self) } }
+        #expect(decoded("a&#58b") == "a:b")                         // no `;`: the digits end the reference
+        #expect(decoded("a&#0000000058;b") == "a:b")                // leading zeros
+        #expect(decoded("&#x3a&#X3A;") == "::")
+        #expect(decoded("&#0;&#xD800;&#x110000;") == "\u{FFFD}\u{FFFD}\u{FFFD}")
+        #expect(decoded("&#128;") == "\u{20AC}")                    // 0x80 is the euro sign in Windows-1252
+        #expect(decoded("&#;&#x;&") == "&#;&#x;&")                  // no digit: literal text
+        #expect(decoded("&amp&lt;&ampx&amp=") == "&<&ampx&amp=")    // legacy name without `;`, but not before an alphanumeric or `=`
+        #expect(decoded("&Colon;x") == nil)                         // `∷`, not `:`, and unknown here: refused before the path
+        #expect(decoded("x/&Colon;") == "x/&Colon;")                // after the path starts it cannot form a scheme
+        #expect(decoded("&colon&colon;") == "&colon:")              // `colon` needs its `;`
+    }
+
+    @Test("a safe URL spelled with references is kept as written")
+    func safeReferencesKept() {
+        #expect(HTMLSanitizer.sanitize("<a href=\"https&#58//example.com\">x</a>") == "<a href=\"https&#58//example.com\">x</a>")
+        #expect(HTMLSanitizer.sanitize("<a href=\"a&amp;b\">x</a>") == "<a href=\"a&amp;b\">x</a>")
+    }
+
+    @Test("attribute values are written back with < and > as references, so no later search finds a tag inside them")
+    func attributeValuesEscaped() {
+        let html = HTMLSanitizer.sanitize("<img src=\"chart.svg\" title=\"a/><iframe srcdoc='<script>alert(1)</script>'>\" alt='b/><img src=x onerror=alert(1)>'>")
+        #expect(html == "<img src=\"chart.svg\" title=\"a/&gt;&lt;iframe srcdoc='&lt;script&gt;alert(1)&lt;/script&gt;'&gt;\" alt=\"b/&gt;&lt;img src=x onerror=alert(1)&gt;\">")
+    }
+
     @Test("a style attribute may only align text")
     func styleAttribute() {
         #expect(HTMLSanitizer.sanitize("<td style=\"text-align: right\">1</td>") == "<td style=\"text-align: right\">1</td>")

@@ -106,6 +106,33 @@ struct HostileInputTests {
         }
     }
 
+    @Test("conventions.md goes through the same sanitizer: references without ';' and chart titles holding '/>' inject nothing")
+    func conventionsSanitized() throws {
+        let project = try TestProject.scratchCopy("conventions")
+        defer { try? FileManager.default.removeItem(at: project) }
+        let doc = project.appendingPathComponent("context/hints/dsocr-kb/conventions.md")
+        let hostile = """
+
+            <a href="javascript&#58alert(1)">a</a> <a href="&#0000106avascript:alert(1)">b</a>
+            <a href="&#106&#97&#118&#97&#115&#99&#114&#105&#112&#116&#58alert(1)">c</a>
+            <script>alert(2)</script><img src=x onerror=alert(3)>
+
+            ![t](roofline-stage-projector.svg "x/><img src=y onerror=alert(4)><iframe srcdoc=z>")
+
+            <img src="roofline-stage-projector.svg" alt="q/><iframe srcdoc='<script>alert(5)</script>'>">
+
+            """
+        try (try String(contentsOf: doc, encoding: .utf8) + hostile).write(to: doc, atomically: true, encoding: .utf8)
+        let files = try SiteGenerator(root: project, allowRawHTML: true).render(report: try TestProject.standardReport())
+        let page = TestProject.text(try #require(files.first { $0.path == "html/conventions.html" }).data)
+        for forbidden in ["javascript", "<iframe", "<script>alert", "onerror=alert(3)", "<img src=\"y\"", "<img src=y"] {
+            #expect(!page.contains(forbidden), "conventions.html contains \(forbidden)")
+        }
+        // Both chart images became the inlined chart, their hostile title and alt gone with the tag.
+        #expect(page.components(separatedBy: "<figure class=\"chart\"><svg").count - 1 == 2)
+        #expect(!page.contains("srcdoc"))
+    }
+
     // MARK: - Templates
 
     /// A template folder holding `templates`, loaded.
@@ -283,5 +310,101 @@ struct HostileInputTests {
         }
         // A 64k-bracket line took 19 s in a release build before; linear takes milliseconds.
         #expect(elapsed < .seconds(5), "took \(elapsed)")
+    }
+
+    // MARK: - Bounded rendering
+
+    @Test("3,000 nested sections are refused before the parser recurses; 64 still render")
+    func nestedSections() throws {
+        let deep = String(repeating: "{{#a}}", count: 3_000) + "x" + String(repeating: "{{/a}}", count: 3_000)
+        let folder = try TestProject.temporaryFolder("nested")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("templates"), withIntermediateDirectories: true)
+        try Data(deep.utf8).write(to: folder.appendingPathComponent("templates/page.mustache"))
+        #expect(throws: SiteError(file: "templates/page.mustache", line: 1, "sections nest more than 64 deep at '{{#a}}'")) {
+            _ = try TemplateSet(root: folder)
+        }
+        // 64 levels of a true flag render the one x.
+        let limit = TemplateSet.maximumSectionDepth
+        let (set, scratch) = try templateSet(["page": String(repeating: "{{#a}}", count: limit) + "x" + String(repeating: "{{/a}}", count: limit)])
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        #expect(try set.render("page", ["a": true]) == "x")
+    }
+
+    @Test("partials ten wide and eight deep (10⁸ expansions) stop at the expansion limit at once")
+    func partialFanOut() throws {
+        var templates = ["page": "{{> p1}}"]
+        for level in 1...8 {
+            templates["p\(level)"] = level == 8 ? "x" : String(repeating: "{{> p\(level + 1)}}", count: 10)
+        }
+        let clock = ContinuousClock()
+        var message: String?
+        let elapsed = try clock.measure { message = try renderError(templates, ["a": "1"]) }
+        #expect(message?.contains("partials expand more than \(TemplateSet.maximumExpansions) times") == true, "\(message ?? "nil")")
+        #expect(elapsed < .seconds(10), "took \(elapsed)")
+        // 10 wide and 4 deep: 1 + 10 + 100 + 1,000 = 1,111 expansions, within the limit.
+        var shallow = ["page": "{{> p1}}"]
+        for level in 1...4 { shallow["p\(level)"] = level == 4 ? "x" : String(repeating: "{{> p\(level + 1)}}", count: 10) }
+        #expect(try renderError(shallow, ["a": "1"]) == nil)
+    }
+
+    @Test("100,000 image openers before links are refused before cmark; a few hundred render")
+    func imageLinkMatching() throws {
+        let hostile = "# Doc\n\n" + String(repeating: "![[]()", count: 100_000) + "\n"
+        // Line 3: the paragraph; 100,000 openers × 100,000 closing brackets = 10¹⁰ > 2·10⁷.
+        #expect(throws: SiteError(file: "op-X.md", line: 3, "paragraph has 100000 image openers '![' and 100000 closing brackets; cmark's link matching would take more than 20000000 steps (openers × brackets per paragraph, summed over the doc)")) {
+            _ = try HintDocument(path: "op-X.md", text: hostile, requireSections: false)
+        }
+        // 300 per paragraph, in 100 paragraphs: 100 · 300 · 300 = 9·10⁶ steps, accepted.
+        let fine = "# Doc\n\n" + Array(repeating: String(repeating: "![[]()", count: 300), count: 100).joined(separator: "\n\n")
+        _ = try HintDocument(path: "op-X.md", text: fine, requireSections: false)
+    }
+
+    @Test("a template that brings the slow pattern into a page is refused before cmark, naming the page")
+    func imageLinkMatchingInTemplates() throws {
+        let project = try TestProject.scratchCopy("slow-template")
+        defer { try? FileManager.default.removeItem(at: project) }
+        let template = project.appendingPathComponent("templates/conventions.md.mustache")
+        try (try String(contentsOf: template, encoding: .utf8) + "\n\n" + String(repeating: "![[]()", count: 100_000) + "\n")
+            .write(to: template, atomically: true, encoding: .utf8)
+        let clock = ContinuousClock()
+        var message = ""
+        let elapsed = try clock.measure {
+            do {
+                _ = try SiteGenerator(root: project).render(report: try TestProject.standardReport())
+            } catch let error as SiteError {
+                message = String(describing: error)
+            }
+        }
+        #expect(message.hasPrefix("kb/conventions.md:") && message.contains("100000 image openers"), "\(message)")
+        #expect(elapsed < .seconds(30), "took \(elapsed)")
+    }
+
+    @Test("a table is counted inside a block quote and after a line that only looks like a fence")
+    func tablesCountedEverywhere() throws {
+        let wide = 100
+        let quoted = "> |" + String(repeating: " a |", count: wide) + "\n> |" + String(repeating: "---|", count: wide) + "\n"
+        #expect(throws: SiteError(file: "op-X.md", line: 4, "table has 100 columns; the limit is 64")) {
+            _ = try HintDocument(path: "op-X.md", text: "# Doc\n\n" + quoted, requireSections: false)
+        }
+        let afterFence = "```\n|" + String(repeating: " a |", count: wide) + "\n|" + String(repeating: "---|", count: wide) + "\n"
+        #expect(throws: SiteError(file: "op-X.md", line: 5, "table has 100 columns; the limit is 64")) {
+            _ = try HintDocument(path: "op-X.md", text: "# Doc\n\n" + afterFence, requireSections: false)
+        }
+        // 2,000 × 2,000 in a quote: refused by its width on the delimiter row (line 4).
+        let big = "> |" + String(repeating: " a |", count: 2_000) + "\n> |" + String(repeating: "---|", count: 2_000) + "\n"
+            + String(repeating: "> | b |\n", count: 2_000)
+        #expect(throws: SiteError(file: "op-X.md", line: 4, "table has 2000 columns; the limit is 64")) {
+            _ = try HintDocument(path: "op-X.md", text: "# Doc\n\n" + big, requireSections: false)
+        }
+        // 64 columns in a quote over 1,563 rows: 64 · 1,563 = 100,032 cells > 100,000, refused at the header (line 3).
+        let long = "> |" + String(repeating: " a |", count: 64) + "\n> |" + String(repeating: "---|", count: 64) + "\n"
+            + String(repeating: "> | b |\n", count: 1_563)
+        do {
+            _ = try HintDocument(path: "op-X.md", text: "# Doc\n\n" + long, requireSections: false)
+            Issue.record("a quoted table of more than 100,000 cells was accepted")
+        } catch let error as SiteError {
+            #expect(error.line == 3 && error.problem.hasSuffix("the limit is 100000 cells"), "\(error)")
+        }
     }
 }

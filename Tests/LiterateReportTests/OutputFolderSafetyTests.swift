@@ -151,9 +151,9 @@ struct OutputFolderSafetyTests {
         let site = try TestProject.snapshot(output)
 
         // What an older, killed run leaves: the site parked, a partial staging folder, no output.
-        let parked = project.appendingPathComponent(".output.old-\(Self.deadPID)")
+        let parked = project.appendingPathComponent(".output.old-\(Self.deadPID)-Xq3zT0bLw9Ke")
         try manager.moveItem(at: output, to: parked)
-        let staging = project.appendingPathComponent(".output.staging-\(Self.deadPID - 1)")
+        let staging = project.appendingPathComponent(".output.staging-\(Self.deadPID - 1)-Pm4vR8sYc2Na")
         try manager.createDirectory(at: staging.appendingPathComponent("kb"), withIntermediateDirectories: true)
         try manager.copyItem(at: parked.appendingPathComponent(Self.marker), to: staging.appendingPathComponent(Self.marker))
         try Data("partial".utf8).write(to: staging.appendingPathComponent("kb/index.md"))
@@ -172,5 +172,77 @@ struct OutputFolderSafetyTests {
         let hidden = try manager.contentsOfDirectory(atPath: project.path).filter { $0.hasPrefix(".") }.sorted()
         #expect(hidden == [foreign.lastPathComponent, live.lastPathComponent].sorted())
         #expect(try Data(contentsOf: foreign.appendingPathComponent("x.txt")) == Data("mine".utf8))
+    }
+
+    @Test("site-shaped files of the user's are never taken for an earlier site: it takes the generator line and the whole layout")
+    func earlierSiteNeedsEvidence() throws {
+        let project = try TestProject.scratchCopy("evidence")
+        defer { try? FileManager.default.removeItem(at: project) }
+        let report = try TestProject.standardReport()
+        let manager = FileManager.default
+        let page = Data("<!doctype html>\n<html><head>\n<meta name=\"generator\" content=\"modelmeter\">\n</head></html>\n".utf8)
+        // Each folder lacks one piece of the evidence: the generator line, or a file of the layout.
+        let cases: [(name: String, files: [String: Data])] = [
+            ("diary", ["kb/diary.md": Data("dear diary".utf8)]),
+            ("html-only", ["html/index.html": page]),
+            ("json-only", ["report.json": Data("{}".utf8)]),
+            ("no-generator", ["kb/index.md": Data("# x".utf8), "report.json": Data("{}".utf8),
+                              "html/index.html": Data("<html><head><title>mine</title></head></html>".utf8)]),
+            ("no-kb-index", ["kb/notes.md": Data("# x".utf8), "report.json": Data("{}".utf8), "html/index.html": page]),
+        ]
+        func write(_ files: [String: Data], into folder: URL) throws {
+            for (path, data) in files {
+                try manager.createDirectory(at: folder.appendingPathComponent(path).deletingLastPathComponent(), withIntermediateDirectories: true)
+                try data.write(to: folder.appendingPathComponent(path))
+            }
+        }
+        for (name, files) in cases {
+            let folder = project.appendingPathComponent(name)
+            try write(files, into: folder)
+            let before = try TestProject.snapshot(folder)
+            let message = attempt(project, folder, report: report) ?? "succeeded"
+            #expect(message.contains("was not written by modelmeter"), "\(name): \(message)")
+            #expect(try TestProject.snapshot(folder) == before, "\(name) changed")
+        }
+        // With all of it, the earlier site is replaced.
+        let earlier = project.appendingPathComponent("earlier")
+        try write(["kb/index.md": Data("# x".utf8), "report.json": Data("{}".utf8), "html/index.html": page], into: earlier)
+        #expect(attempt(project, earlier, report: report) == nil)
+        #expect(manager.fileExists(atPath: earlier.appendingPathComponent(Self.marker).path))
+    }
+
+    @Test("folders and files of the user's named like a run's staging, parked or temporary ones are left alone")
+    func lookalikeNamesSurvive() throws {
+        let project = try TestProject.scratchCopy("lookalike")
+        defer { try? FileManager.default.removeItem(at: project) }
+        let report = try TestProject.standardReport()
+        let manager = FileManager.default
+        let pid = ProcessInfo.processInfo.processIdentifier
+        // Named as this very process's folders would once have been, and as a dead one's.
+        var mine: [URL] = []
+        for name in [".output.staging-\(pid)", ".output.old-\(pid)", ".output.staging-\(Self.deadPID)", ".output.old-\(Self.deadPID)-abc"] {
+            let folder = project.appendingPathComponent(name)
+            try manager.createDirectory(at: folder.appendingPathComponent("kb"), withIntermediateDirectories: true)
+            try Data("mine".utf8).write(to: folder.appendingPathComponent("kb/diary.md"))
+            mine.append(folder)
+        }
+        let before = try mine.map(TestProject.snapshot)
+        let output = project.appendingPathComponent("output")
+        #expect(attempt(project, output, report: report) == nil)
+        #expect(attempt(project, output, report: report) == nil)
+        #expect(try mine.map(TestProject.snapshot) == before)
+        let hidden = try manager.contentsOfDirectory(atPath: project.path).filter { $0.hasPrefix(".") }.sorted()
+        #expect(hidden == mine.map(\.lastPathComponent).sorted(), "only the user's folders: \(hidden)")
+
+        // A file beside a replaced file, named as the temporary once was, is untouched; nothing is left.
+        let folder = project.appendingPathComponent("files")
+        try manager.createDirectory(at: folder, withIntermediateDirectories: true)
+        let lookalike = folder.appendingPathComponent(".x.json.tmp-\(pid)")
+        try Data("mine".utf8).write(to: lookalike)
+        try FileWriting.replaceFile(atPath: folder.appendingPathComponent("x.json").path, contents: Data("{}".utf8))
+        try FileWriting.replaceFile(atPath: folder.appendingPathComponent("x.json").path, contents: Data("{\"a\": 1}".utf8))
+        #expect(try manager.contentsOfDirectory(atPath: folder.path).sorted() == [".x.json.tmp-\(pid)", "x.json"])
+        #expect(try Data(contentsOf: lookalike) == Data("mine".utf8))
+        #expect(try Data(contentsOf: folder.appendingPathComponent("x.json")) == Data("{\"a\": 1}".utf8))
     }
 }

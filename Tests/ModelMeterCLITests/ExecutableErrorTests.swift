@@ -27,7 +27,7 @@ import Testing
         Case(arguments: ["report", "--format", "json", "--page", "0x2339"], fragments: ["0x2339", "0 is not positive"]),
         Case(arguments: ["report", "--format", "json", "--batch", "0"], fragments: ["batch", "0 is not positive"]),
         Case(arguments: ["report", "--format", "json", "--batch", "-3"], fragments: ["batch", "-3 is not positive"]),
-        Case(arguments: ["report", "--format", "json", "--batch", "4000000000000"], fragments: ["arithmetic overflow", "too large for exact 64-bit counts"]),
+        Case(arguments: ["report", "--format", "json", "--batch", "4000000000000"], fragments: ["4000000000000 is more than 65536", "the largest batch that works"]),
         Case(arguments: ["explain", "Attention", "--set", "heads=7"], fragments: ["num_heads = 7 does not divide dim = 768"]),
         Case(arguments: ["report", "--format", "json", "--crops", "5x2"], fragments: ["5x2", "10 crops exceed the vendor's maximum of 9"]),
         Case(arguments: ["report", "--format", "json", "--crops", "0x2"], fragments: ["0x2", "both sides must be at least 1"]),

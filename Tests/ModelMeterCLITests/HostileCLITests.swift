@@ -86,6 +86,121 @@ struct HostileCLITests {
         #expect(try Self.run(["list", "modes"], in: folder, stdoutPath: "/dev/null").status == 0)
     }
 
+    @Test("help and version written to a full device end with one Error line and a non-zero status")
+    func helpToFullDevice() throws {
+        let folder = FileManager.default.temporaryDirectory
+        for arguments in [["--help"], ["--version"], ["report", "--help"], ["sweep", "--help"]] {
+            Self.expectOneLine(try Self.run(arguments, in: folder, stdoutPath: "/dev/full"), ["standard output", "No space left on device"])
+        }
+        #expect(try Self.run(["--version"], in: folder).stdout == "0.1.0\n")
+    }
+
+    @Test("an error line that cannot be written (stderr full or closed) still ends with the error's status, not a trap")
+    func unwritableStderr() throws {
+        guard let url = Executable.url else { throw HarnessError("no modelmeter binary") }
+        // 1: a bad value; 64: a usage error (EX_USAGE).
+        for (arguments, status) in [("report --format json --batch 0", "1"), ("report --format json --bogus", "64")] {
+            for redirect in ["2>/dev/full", "2> >(head -c0 >/dev/null)"] {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: "/bin/bash")
+                process.arguments = ["-c", "'\(url.path)' \(arguments) \(redirect); echo $?"]
+                let out = Pipe()
+                process.standardOutput = out
+                try process.run()
+                let printed = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                process.waitUntilExit()
+                #expect(printed == status + "\n", "\(arguments) \(redirect): \(printed)")
+            }
+        }
+    }
+
+    @Test("a reader that closes the pipe early ends the run with status 141 and nothing on stderr")
+    func closedPipe() throws {
+        guard let url = Executable.url else { throw HarnessError("no modelmeter binary") }
+        let folder = try CommandHarness.temporaryFolder("pipe")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // Outputs far larger than a pipe's 64 kB buffer, so the write after `head` exits must fail.
+        for arguments in ["report --format json", "report --format json --stage all"] {
+            let script = "'\(url.path)' \(arguments) 2>'\(folder.path)/err' | head -c1 >/dev/null; echo ${PIPESTATUS[0]}"
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/bash")
+            process.arguments = ["-c", script]
+            let out = Pipe()
+            process.standardOutput = out
+            try process.run()
+            let status = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(status == "141\n", "\(arguments): status \(status)")
+            #expect(try Data(contentsOf: folder.appendingPathComponent("err")).isEmpty, "\(arguments) wrote to stderr")
+        }
+    }
+
+    @Test("empty list values and an empty chart folder are refused; nothing runs")
+    func emptyValues() {
+        let cases: [([String], String)] = [
+            (["sweep", "--over", "batch", "--values=,"], "Error: --values ',' has an empty value; give comma-separated values such as 1,4,16"),
+            (["sweep", "--over", "batch", "--values", ""], "Error: --values '' has an empty value; give comma-separated values such as 1,4,16"),
+            (["sweep", "--over", "batch", "--values", "1,,4"], "Error: --values '1,,4' has an empty value; give comma-separated values such as 1,4,16"),
+            (["sweep", "--over", "crops", "--pages", ","], "Error: --pages ',' has an empty value; give comma-separated values such as 1,4,16"),
+            (["page", "--sweep", "batch", "--values", ","], "Error: --values ',' has an empty value; give comma-separated values such as 1,4,16"),
+            (["sweep", "--over", "batch", "--chart-dir", ""], "Error: --chart-dir is empty; name the folder for the charts, e.g. charts"),
+        ]
+        for (arguments, message) in cases {
+            #expect(CommandHarness.errorLine(arguments) == message)
+        }
+    }
+
+    @Test("an over-long path is refused before any folder is created")
+    func overLongPaths() throws {
+        let folder = try CommandHarness.temporaryFolder("long")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // 2,500 one-letter folders: 4,999 bytes, past PATH_MAX (4,096) whatever the folder it starts in.
+        let deep = Array(repeating: "a", count: 2_500).joined(separator: "/")
+        let name = String(repeating: "b", count: 300)   // past NAME_MAX (255)
+        let cases: [([String], [String])] = [
+            (["report", "--output", deep], ["--output", "bytes long", "PATH_MAX 4096"]),
+            (["sweep", "--over", "batch", "--chart-dir", deep], ["--chart-dir", "bytes long"]),
+            (["report", "--format", "json", "--file", deep + ".json"], ["--file", "bytes long"]),
+            (["report", "--output", name], ["--output", "300-byte name", "NAME_MAX 255"]),
+            (["sweep", "--over", "batch", "--file", "x/" + name], ["--file", "300-byte name"]),
+        ]
+        for (arguments, fragments) in cases {
+            Self.expectOneLine(try Self.run(arguments, in: folder), fragments)
+            #expect(CommandHarness.contents(of: folder).isEmpty, "\(arguments.prefix(3)) created \(CommandHarness.contents(of: folder))")
+        }
+    }
+
+    @Test("sweeps killed while writing charts leave only complete charts, no temporary files")
+    func killedSweeps() throws {
+        guard let url = Executable.url else { throw HarnessError("no modelmeter binary") }
+        let folder = try CommandHarness.temporaryFolder("charts")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let arguments = ["sweep", "--over", "crops", "--chart-dir", folder.appendingPathComponent("charts").path, "--file", "/dev/null"]
+        let clock = ContinuousClock()
+        var status: Int32 = -1
+        let full = try clock.measure { status = try Self.run(arguments, in: folder).status }
+        #expect(status == 0)
+        let expected = CommandHarness.contents(of: folder.appendingPathComponent("charts"))
+        #expect(expected.count == 4 && expected.allSatisfy { $0.hasPrefix("sweep-crops-") && $0.hasSuffix(".svg") }, "\(expected)")
+        let runtime = Double(full.components.seconds) + Double(full.components.attoseconds) * 1e-18
+        var random = SplitMix64(seed: 20)
+        for round in 0..<10 {
+            try? FileManager.default.removeItem(at: folder.appendingPathComponent("charts"))
+            let process = Process()
+            process.executableURL = url
+            process.arguments = arguments
+            process.currentDirectoryURL = folder
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            Thread.sleep(forTimeInterval: runtime * (0.5 + 0.6 * random.unit()))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let left = CommandHarness.contents(of: folder.appendingPathComponent("charts"))
+            #expect(Set(left).isSubset(of: expected), "round \(round): \(left)")
+        }
+    }
+
     @Test("absurd sweep sizes are refused at once with the limit")
     func hugeSweep() throws {
         let clock = ContinuousClock()

@@ -96,12 +96,15 @@ import Testing
         }
     }
 
-    @Test func absurdPageOverflowsInsteadOfTrapping() throws {
-        // 4e9·4e9 = 1.6e19 > Int.max ≈ 9.22e18.
-        let page = try PageSize(width: 4_000_000_000, height: 4_000_000_000)
-        #expect(throws: ModelMeterError.overflow(formula: "page width·height = 4000000000·4000000000")) {
-            try PageCropping.grid(for: page)
+    @Test func absurdPageRefusedBeforeItsArea() throws {
+        // 4e9·4e9 = 1.6e19 would pass Int.max ≈ 9.22e18; a side past 65,535 is refused first.
+        #expect(throws: ModelMeterError.invalidShape(
+            layer: "page 4000000000x4000000000", what: "width",
+            reason: "4000000000 is more than 65535, the largest width that works (pixels per side of the largest JPEG or WebP page)")) {
+            _ = try PageSize(width: 4_000_000_000, height: 4_000_000_000)
         }
+        // The largest page: 65,535² = 4,294,836,225 pixels, aspect 1 → 2x2 (|1 − 2/2| = 0).
+        #expect(try PageCropping.grid(for: try PageSize(width: 65_535, height: 65_535)).description == "2x2")
     }
 
     @Test func reportUsesThePageGrid() throws {

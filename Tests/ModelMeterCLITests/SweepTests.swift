@@ -223,11 +223,12 @@ import FoundationXML
         #expect(CommandHarness.errorLine(input.arguments) == input.message)
     }
 
-    @Test func absurdBatchOverflowsInsteadOfTrapping() throws {
-        // 4e12 pages: the 1024-view patch convolution alone is 2·4e12·768·64·64·3·16² ≈ 1.9e22 FLOP.
+    @Test func absurdBatchRefusedWithTheLimit() throws {
+        // 4e12 pages: the 1024-view patch convolution alone would be 2·4e12·768·64·64·3·16² ≈ 1.9e22 FLOP;
+        // the batch is refused against its limit, 2¹⁶, before any product is formed.
         let line = try #require(CommandHarness.errorLine(["sweep", "--over", "batch", "--values", "1,4000000000000"]))
-        #expect(line.hasPrefix("Error: arithmetic overflow evaluating "))
-        #expect(line.hasSuffix(": the sizes are too large for exact 64-bit counts"))
+        #expect(line == "Error: workload: invalid batch: 4000000000000 is more than 65536, the largest batch that works "
+            + "(every count of the largest page times the batch must fit 64 bits)")
     }
 
     @Test func helpGolden() {

@@ -16,7 +16,7 @@ public struct ImageEncoderViT: Layer {
         doc: ImageEncoderViT.documentation,
         parameters: [
             .init("batch", 1, "images"), .init("image", 1024, "image side in pixels"), .init("dim", 768, "embedding width"),
-            .init("depth", 12, "blocks (global at 2, 5, 8, 11)"), .init("heads", 12, "attention heads"),
+            .init("depth", 12, "blocks (global at 2, 5, 8, 11)", largest: LayerRecipe.largestLayerCount), .init("heads", 12, "attention heads"),
             .init("mlp-dim", 3072, "MLP hidden width"), .init("window", 14, "window side of windowed blocks"),
             .init("patch", 16, "patch side"),
         ],

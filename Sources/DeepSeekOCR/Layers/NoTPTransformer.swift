@@ -11,7 +11,7 @@ public struct NoTPTransformer: Layer {
     public static let recipe = LayerRecipe(
         doc: NoTPTransformer.documentation,
         parameters: [
-            .init("batch", 1, "images"), .init("tokens", 257, "tokens incl. class token"), .init("layers", 24, "transformer layers"),
+            .init("batch", 1, "images"), .init("tokens", 257, "tokens incl. class token"), .init("layers", 24, "transformer layers", largest: LayerRecipe.largestLayerCount),
             .init("dim", 1024, "hidden width"), .init("heads", 16, "attention heads"), .init("hidden", 4096, "feed-forward width"),
         ],
         takesKernel: true,

@@ -12,7 +12,7 @@ public struct VitModel: Layer {
         doc: VitModel.documentation,
         parameters: [
             .init("batch", 1, "images"), .init("grid", 16, "SAM feature-map side (tokens g² + 1)"),
-            .init("layers", 24, "transformer layers"), .init("dim", 1024, "hidden width"), .init("heads", 16, "attention heads"),
+            .init("layers", 24, "transformer layers", largest: LayerRecipe.largestLayerCount), .init("dim", 1024, "hidden width"), .init("heads", 16, "attention heads"),
             .init("hidden", 4096, "feed-forward width"),
         ],
         takesKernel: true,

@@ -7,10 +7,13 @@ public struct LayerRecipe: Sendable {
         public let key: String
         public let defaultValue: Int
         public let meaning: String
-        public init(_ key: String, _ defaultValue: Int, _ meaning: String) {
+        /// The largest value `--set` accepts for this key.
+        public let largest: Int
+        public init(_ key: String, _ defaultValue: Int, _ meaning: String, largest: Int = LayerRecipe.largestValue) {
             self.key = key
             self.defaultValue = defaultValue
             self.meaning = meaning
+            self.largest = largest
         }
     }
 
@@ -52,10 +55,15 @@ public struct LayerRecipe: Sendable {
     /// `Int` arithmetic before its checked formulas take over, and `(2³¹ − 1)²` fits 64 bits.
     public static let largestValue = Int(Int32.max)
 
+    /// Largest layer count (`depth`, `layers`): 64, 2⅔ times the deepest stack the vendor ships
+    /// (CLIP-L's 24 layers). Builders walk their layers, so the count bounds their work.
+    public static let largestLayerCount = 64
+
     /// Applies `key=value` settings over the defaults; one-line errors for unknown keys,
     /// non-integers and values too large for exact counts.
     public func arguments(_ settings: [String]) throws -> Arguments {
         var values = Dictionary(uniqueKeysWithValues: parameters.map { ($0.key, $0.defaultValue) })
+        let largest = Dictionary(uniqueKeysWithValues: parameters.map { ($0.key, $0.largest) })
         var kernel = AttentionKernel.sdpa
         for setting in settings {
             guard let equals = setting.firstIndex(of: "=") else {
@@ -67,17 +75,16 @@ public struct LayerRecipe: Sendable {
                 kernel = try AttentionKernel.named(text)
                 continue
             }
-            guard values[key] != nil else {
+            guard values[key] != nil, let largestValue = largest[key] else {
                 throw ModelMeterError.unknownName(kind: "parameter of \(name)", name: key, accepted: acceptedKeys)
             }
             guard let value = Int(text) else {
                 throw ModelMeterError.malformedValue(what: "value of \(key)", value: text, expected: "a whole number")
             }
-            guard value <= LayerRecipe.largestValue else {
-                throw ModelMeterError.invalidShape(
-                    layer: name, what: key,
-                    reason: "\(value) is too large for exact 64-bit counts; accepted: at most \(LayerRecipe.largestValue)")
-            }
+            try ModelMeterError.requireAtMost(
+                value, largestValue, key, in: name,
+                because: largestValue == LayerRecipe.largestValue
+                    ? "a product of two sizes must fit 64 bits" : "2⅔ times the vendor's deepest stack of 24 layers")
             values[key] = value
         }
         return Arguments(values: values, kernel: kernel)

@@ -5,10 +5,14 @@ public struct PageSize: Sendable, Hashable, CustomStringConvertible {
     public let width: Int
     public let height: Int
 
-    /// Throws `invalidShape` unless both sides are positive.
+    /// Throws `invalidShape` unless both sides are in `1…WorkloadLimits.pageSide` (65,535).
     public init(width: Int, height: Int) throws {
-        try ModelMeterError.requirePositive(width, "width", in: "page \(width)x\(height)")
-        try ModelMeterError.requirePositive(height, "height", in: "page \(width)x\(height)")
+        for (side, name) in [(width, "width"), (height, "height")] {
+            try ModelMeterError.requirePositive(side, name, in: "page \(width)x\(height)")
+            try ModelMeterError.requireAtMost(
+                side, WorkloadLimits.pageSide, name, in: "page \(width)x\(height)",
+                because: "pixels per side of the largest JPEG or WebP page")
+        }
         self.width = width
         self.height = height
     }

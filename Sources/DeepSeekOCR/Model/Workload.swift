@@ -43,6 +43,13 @@ public struct CropGrid: Sendable, Hashable, CustomStringConvertible {
             throw ModelMeterError.invalidShape(
                 layer: "crop grid", what: "\(widthTiles)x\(heightTiles)", reason: "both sides must be at least 1")
         }
+        // Each side alone first, so the product below cannot overflow.
+        guard max(widthTiles, heightTiles) <= CropGrid.largestMaximumCrops else {
+            throw ModelMeterError.invalidShape(
+                layer: "crop grid", what: "\(widthTiles)x\(heightTiles)",
+                reason: "a side of \(max(widthTiles, heightTiles)) tiles is more than \(CropGrid.largestMaximumCrops), the largest side that works "
+                    + "(the vendor's maximum of \(CropGrid.largestMaximumCrops) crops)")
+        }
         guard widthTiles * heightTiles <= CropGrid.largestMaximumCrops else {
             throw ModelMeterError.invalidShape(
                 layer: "crop grid", what: "\(widthTiles)x\(heightTiles)",
@@ -88,9 +95,7 @@ public struct Workload: Sendable {
         projectorType: ProjectorType = .linear, page: PageSize? = nil,
         samKernel: AttentionKernel? = nil, clipKernel: AttentionKernel? = nil
     ) throws {
-        guard batch >= 1 else {
-            throw ModelMeterError.invalidShape(layer: "workload", what: "batch", reason: "\(batch) is not positive")
-        }
+        try WorkloadLimits.checkBatch(batch)
         if crops != nil && !mode.cropMode {
             throw ModelMeterError.invalidShape(
                 layer: "workload", what: "crops", reason: "--crops needs crop mode (gundam); \(mode.rawValue) has a single view")

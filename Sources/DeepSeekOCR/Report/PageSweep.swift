@@ -38,8 +38,8 @@ extension PageWorkload {
 /// What serving `B` concurrent pages does: the largest batch that fits, throughput versus
 /// latency as the batch grows, and whether decode ever leaves the memory roof.
 public struct ServingAnalysis: Sendable {
-    /// Batches tried when looking for limits: up to 2¹⁶ pages.
-    public static let largestBatchSearched = 1 << 16
+    /// Batches tried when looking for limits: up to the largest batch a workload accepts, 2¹⁶ pages.
+    public static let largestBatchSearched = WorkloadLimits.batch
 
     public let gpu: GPUSpec
     /// The largest batch whose peak memory fits the GPU (0: not even one page fits).

@@ -11,12 +11,18 @@ public struct PassCost: Sendable, Hashable, Codable {
         self.ioBytes = ioBytes
     }
 
-    /// Tensor-core + CUDA-core FLOPs.
+    /// Tensor-core + CUDA-core FLOPs. Every pass `Layer.metrics` returns has this sum checked
+    /// (``checkedTotal(_:)``); sums of passes are checked where they are formed.
     public var totalFLOPs: Int { tensorCoreFLOPs + cudaCoreFLOPs }
 
-    /// FLOPs per byte moved: `(TC + CUDA) / ioBytes` (0 when nothing moves).
+    /// `TC + CUDA`, or `overflow` naming `what` when the sum leaves 64 bits.
+    public func checkedTotal(_ what: String) throws -> Int {
+        try ModelMeterError.checkedSum(tensorCoreFLOPs, cudaCoreFLOPs, what)
+    }
+
+    /// FLOPs per byte moved: `(TC + CUDA) / ioBytes` (0 when nothing moves), summed in doubles.
     public var arithmeticIntensity: Double {
-        ioBytes == 0 ? 0 : Double(totalFLOPs) / Double(ioBytes)
+        ioBytes == 0 ? 0 : (Double(tensorCoreFLOPs) + Double(cudaCoreFLOPs)) / Double(ioBytes)
     }
 }
 
@@ -213,7 +219,10 @@ extension Layer {
     /// kvCacheBytes = own KV elements × bytes + Σ children count × kvCacheBytes(child)
     /// ```
     public func metrics(precision: Precision = .bf16) throws -> LayerMetrics {
-        try evaluate(precision: precision).metrics
+        let metrics = try evaluate(precision: precision).metrics
+        _ = try metrics.forward.checkedTotal("forward FLOPs of \(typeName) (tensor core + CUDA core)")
+        _ = try metrics.backward.checkedTotal("backward FLOPs of \(typeName) (tensor core + CUDA core)")
+        return metrics
     }
 
     /// Evaluates the subtree bottom-up, each module once: O(modules) for the whole tree.

@@ -58,3 +58,16 @@ extension ModelMeterError {
         }
     }
 }
+
+extension ModelMeterError {
+    /// Throws `invalidShape` unless `value ≤ largest`; the reason names `largest` as the largest
+    /// value that works and why (`because`), so one line tells the user what to type instead.
+    @discardableResult
+    public static func requireAtMost(_ value: Int, _ largest: Int, _ what: String, in layer: String, because: String) throws -> Int {
+        guard value <= largest else {
+            throw ModelMeterError.invalidShape(
+                layer: layer, what: what, reason: "\(value) is more than \(largest), the largest \(what) that works (\(because))")
+        }
+        return value
+    }
+}

@@ -22,7 +22,7 @@ public struct DeepseekV2ForCausalLM: Layer {
 
     /// How `explain` builds this layer and which reference runs verify it.
     public static let recipe = LayerRecipe(
-        doc: documentation, parameters: DecoderShape.recipeParameters + [.init("layers", 12, "decoder layers"), .init("last-only", 0, "1: lm_head on the last position only")], takesKernel: true,
+        doc: documentation, parameters: DecoderShape.recipeParameters + [.init("layers", 12, "decoder layers", largest: LayerRecipe.largestLayerCount), .init("last-only", 0, "1: lm_head on the last position only")], takesKernel: true,
         build: { a in try DeepseekV2ForCausalLM(
                 shape: DecoderShape(a), configuration: .layers(a["layers"]), kernel: a.kernel,
                 logits: a["last-only"] == 0 ? .all : .last) },

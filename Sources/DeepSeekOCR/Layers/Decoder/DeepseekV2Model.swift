@@ -14,7 +14,7 @@ public struct DeepseekV2Model: Layer {
 
     /// How `explain` builds this layer and which reference runs verify it.
     public static let recipe = LayerRecipe(
-        doc: documentation, parameters: DecoderShape.recipeParameters + [.init("layers", 12, "decoder layers")], takesKernel: true,
+        doc: documentation, parameters: DecoderShape.recipeParameters + [.init("layers", 12, "decoder layers", largest: LayerRecipe.largestLayerCount)], takesKernel: true,
         build: { a in try DeepseekV2Model(shape: DecoderShape(a), configuration: .layers(a["layers"]), kernel: a.kernel) },
         referenceModules: ["embed.embed_tokens"],
         referenceLayer: { run in
