@@ -122,7 +122,7 @@ public enum PageReport {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    static func alignedRows(_ rows: [[String]]) -> [String] {
+    public static func alignedRows(_ rows: [[String]]) -> [String] {
         var widths = [Int](repeating: 0, count: rows.map(\.count).max() ?? 0)
         for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
         return rows.map { row in
