@@ -89,7 +89,10 @@ public enum ProfileFit {
             guard let comparison = try StageComparison(measured, gpu: gpu, profile: roofOnly) else { continue }
             let present = Set(comparison.modelKernels.map(\.kernelClass))
             var row: [KernelClass: Cell] = [:]
-            for (c, m) in measured.byClass() {
+            let byClass = measured.byClass()
+            // Class order fixed, so that sums (and the file) do not depend on hashing.
+            for c in KernelClass.allCases {
+                guard let m = byClass[c] else { continue }
                 let target: KernelClass
                 if present.contains(c) {
                     target = c
@@ -217,7 +220,7 @@ public enum ProfileFit {
         }
         let serving = ServingSettings(
             maxSequences: maxSequences, memoryUtilization: utilization, encoderBudgetTokens: budget, source: servingSource)
-        struct Entry { let label, gpu, quantity, source, use, mode: String; let crops: String?; let value: Double; let outputTokens: Int }
+        struct Entry { let label, gpu, quantity, source, use, mode: String; let crops, page: String?; let value: Double; let outputTokens: Int }
         let parsed: [Entry] = try entries.map { e in
             let workload = e["workload"] as? [String: Any] ?? [:]
             guard let label = e["label"] as? String, let gpu = e["gpu"] as? String, let quantity = e["quantity"] as? String,
@@ -228,11 +231,14 @@ public enum ProfileFit {
             }
             return Entry(
                 label: label, gpu: gpu, quantity: quantity, source: source, use: use, mode: workload["mode"] as? String ?? "gundam",
-                crops: workload["crops"] as? String, value: value, outputTokens: workload["outputTokens"] as? Int ?? PageWorkload.defaultOutputTokens)
+                crops: workload["crops"] as? String, page: workload["page"] as? String, value: value, outputTokens: workload["outputTokens"] as? Int ?? PageWorkload.defaultOutputTokens)
         }
         func serve(_ e: Entry, _ profile: RuntimeProfile) throws -> ContinuousServing {
             let mode = try VisionMode.named(e.mode)
-            let workload = try Workload(mode: mode, crops: mode.cropMode ? try CropGrid(parsing: e.crops ?? "2x2") : nil)
+            let size = try e.page.map { try PageSize(parsing: $0) }
+            var crops: CropGrid?
+            if mode.cropMode { crops = try size.map { try PageCropping.grid(for: $0) } ?? CropGrid(parsing: e.crops ?? "2x2") }
+            let workload = try Workload(mode: mode, crops: crops, page: size)
             let page = try PageWorkload(workload: workload, outputTokens: e.outputTokens)
             return try ContinuousServing(
                 page: page, gpu: try GPUCatalog.named(e.gpu), settings: serving, evaluator: PageCostEvaluator(for: page), profile: profile)

@@ -66,6 +66,7 @@ public enum PageReport {
             ("pagesPerDay", .double(result.pagesPerDay)),
             ("outputTokensPerSecond", .double(result.outputTokensPerSecond)),
             ("decodeTokensPerSecond", .double(result.decodeTokensPerSecond)),
+            ("decodeSecondsPerStep", .double(result.stage(.decode).seconds / Double(page.outputTokens))),
             ("kvCacheBytesPerToken", .int(cost.kvBytesPerToken)),
             ("kvCacheBytes", .int(cost.kvCacheBytes)),
             ("weightBytes", .int(cost.weightBytes)),

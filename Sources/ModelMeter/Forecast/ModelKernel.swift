@@ -80,7 +80,7 @@ extension ModelKernel {
     /// terms, elementwise/norm for CUDA-core terms, copy/cat for data movement.
     static func classify(term: CostTerm, layerType: String, cost: PassCost, weightReadBytes: Int, bytesPerElement: Int) -> KernelClass {
         let name = term.name.lowercased()
-        if name.hasPrefix("sdpa") || name.hasPrefix("rel-pos") || name.contains("attention") { return .attention }
+        if name.hasPrefix("sdpa") || name.hasPrefix("rel-pos") { return .attention }
         if name.contains("top-k") || name.hasPrefix("dispatch") || name.hasPrefix("combine") || name.hasPrefix("router softmax") {
             return .moeRouting
         }
