@@ -179,6 +179,19 @@ public enum ProfileFit {
         let gpu = try harnessGPU(measured.gpu)
         var points: [FitPoint] = []
         for s in measured.stages where s.runtime == profile.name {
+            if s.modelStage == nil, let wall = s.wallSecondsPerCall, let tokens = s.settings.tokens, let n = s.settings.outputTokens, n > 0 {
+                // A whole-page run: its decode wall per token against the step at the mean cache.
+                var settings = s.settings
+                settings.context = tokens + (n - 1) / 2
+                let step = MeasuredStage(
+                    name: s.name, modelStage: "decode", file: s.file, calls: 1, kernels: [], settings: settings, runtime: s.runtime)
+                guard let c = try StageComparison(step, gpu: gpu, profile: profile) else { continue }
+                points.append(FitPoint(
+                    label: "\(s.name) decode wall per token, \(gpu.name), \(s.runtime), \(c.workloadLabel), L = \(settings.context!)",
+                    source: relative(s.file, root), measured: wall, forecast: c.forecastWallSecondsPerCall, bound: c.boundSecondsPerCall,
+                    unit: "s", fitted: false))
+                continue
+            }
             guard let c = try StageComparison(s, gpu: gpu, profile: profile) else { continue }
             points.append(FitPoint(
                 label: "\(s.name) kernel time, \(gpu.name), \(s.runtime), \(c.workloadLabel)", source: relative(s.file, root),

@@ -97,8 +97,7 @@ public struct StageComparison: Sendable {
             context = mean
             calls = [try evaluator.decodeKernels(batch: batch, context: mean)]
         default:
-            throw ModelMeterError.unknownName(
-                kind: "measured stage", name: stage, accepted: ["sam", "clip", "projector", "vision", "prefill", "vision+prefill", "decode"])
+            return nil
         }
         if ["sam", "clip", "projector"].contains(stage) && workload.hasLocalView {
             assumptions.append("\(stage) is the first call, on the local crops")

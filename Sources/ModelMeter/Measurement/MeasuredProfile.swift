@@ -33,10 +33,12 @@ public struct MeasuredSettings: Sendable, Hashable {
     public var context: Int?
     public var attention: String?
     public var precision: String?
+    /// Output tokens of a whole-page run (a harness `generate`).
+    public var outputTokens: Int?
 
     public init(
         mode: String? = nil, crops: String? = nil, batch: Int? = nil, tokens: Int? = nil, context: Int? = nil,
-        attention: String? = nil, precision: String? = nil
+        attention: String? = nil, precision: String? = nil, outputTokens: Int? = nil
     ) {
         self.mode = mode
         self.crops = crops
@@ -45,6 +47,20 @@ public struct MeasuredSettings: Sendable, Hashable {
         self.context = context
         self.attention = attention
         self.precision = precision
+        self.outputTokens = outputTokens
+    }
+
+    /// Settings spelled in a run name such as `decode-L1024-b8` or `prefill-gundam-2x2-b1`:
+    /// `L<n>` cached positions, `b<n>` batch, `<w>x<h>` crops, a mode name.
+    public static func fromRunName(_ name: String) -> MeasuredSettings {
+        var settings = MeasuredSettings()
+        for part in name.split(separator: "-").map(String.init) {
+            if part.hasPrefix("L"), let n = Int(part.dropFirst()) { settings.context = n }
+            else if part.hasPrefix("b"), let n = Int(part.dropFirst()) { settings.batch = n }
+            else if ["tiny", "small", "base", "large", "gundam"].contains(part) { settings.mode = part }
+            else if part.split(separator: "x").count == 2, part.split(separator: "x").allSatisfy({ Int($0) != nil }) { settings.crops = part }
+        }
+        return settings
     }
 }
 
@@ -133,7 +149,8 @@ public struct MeasuredProfile: Sendable {
             }
             for case let relative as String in walker {
                 let name = (relative as NSString).lastPathComponent
-                if name == "summary_cuda_gpu_kern_sum.csv" || name == "all_metrics_long.csv" || name.hasSuffix(".json") {
+                if name == "summary_cuda_gpu_kern_sum.csv" || name == "all_metrics_long.csv" || name.hasSuffix(".json")
+                    || name.hasSuffix(".json.gz") {
                     files.append((path as NSString).appendingPathComponent(relative))
                 }
             }
@@ -153,8 +170,8 @@ public struct MeasuredProfile: Sendable {
             } else if name == "all_metrics_long.csv" {
                 stages.append(try NcuMetrics.stage(file))
                 gpu = gpu ?? NsysLayout.gpu(near: file)
-            } else if name.hasSuffix(".json") {
-                let data = try readData(file)
+            } else if name.hasSuffix(".json") || name.hasSuffix(".json.gz") {
+                let data = name.hasSuffix(".gz") ? try gunzip(file) : try readData(file)
                 guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
                     if isDirectory.boolValue { continue }
                     throw ModelMeterError.malformedValue(what: "JSON file", value: file, expected: "a JSON object")
@@ -171,6 +188,16 @@ public struct MeasuredProfile: Sendable {
                 }
             }
         }
+        // Names stay unique (a harness run and its Chrome trace share one): later ones name their file.
+        var seen: [String: Int] = [:]
+        stages = stages.map { stage in
+            seen[stage.name, default: 0] += 1
+            guard seen[stage.name]! > 1 else { return stage }
+            return MeasuredStage(
+                name: stage.name + " (" + (stage.file as NSString).lastPathComponent + ")", modelStage: stage.modelStage, file: stage.file,
+                calls: stage.calls, kernels: stage.kernels, settings: stage.settings, wallSecondsPerCall: stage.wallSecondsPerCall,
+                wallSource: stage.wallSource, runtime: stage.runtime)
+        }
         guard !stages.isEmpty else {
             throw ModelMeterError.malformedValue(
                 what: "measured profile", value: path,
@@ -182,6 +209,25 @@ public struct MeasuredProfile: Sendable {
     static func readData(_ file: String) throws -> Data {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw ModelMeterError.malformedValue(what: "file", value: file, expected: "a readable file")
+        }
+        return data
+    }
+
+    /// The decompressed bytes of a gzip file (`gzip -dc`).
+    static func gunzip(_ file: String) throws -> Data {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["gzip", "-dc", "--", file]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        do { try process.run() } catch {
+            throw ModelMeterError.malformedValue(what: "gzip file", value: file, expected: "gzip on the PATH to read it")
+        }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw ModelMeterError.malformedValue(what: "gzip file", value: file, expected: "a readable gzip stream")
         }
         return data
     }
@@ -421,10 +467,12 @@ public enum NcuMetrics {
     }
 }
 
-/// PyTorch profiler Chrome traces: `traceEvents` with `cat` `kernel` events (`dur` in µs); a
-/// kernel belongs to the stage whose `record_function` range (`user_annotation` or
-/// `gpu_user_annotation`, named `vision`, `sam`, `clip`, `projector`, `prefill` or `decode`)
-/// holds it (by GPU time, or by its launch's correlation id on the CPU side); kernels outside
+/// PyTorch profiler Chrome traces (`.json` or `.json.gz`): `traceEvents` with `cat` `kernel`
+/// events (`dur` in µs); a kernel belongs to the stage whose `record_function` range
+/// (`user_annotation` or `gpu_user_annotation`) holds it (by GPU time, or by its launch's
+/// correlation id on the CPU side). A range is a stage when named `vision`, `sam`, `clip`,
+/// `projector`, `prefill` or `decode`, or `modelmeter/<run>` with a run name that starts with
+/// one of them (`modelmeter/decode-L1024-b1`: settings read from the name). Kernels outside
 /// every such range form the stage `trace`. A stage's calls are the number of its ranges.
 public enum ChromeTrace {
     static let stageNames = ["vision", "sam", "clip", "projector", "prefill", "decode"]
@@ -441,8 +489,8 @@ public enum ChromeTrace {
             let cat = (event["cat"] as? String)?.lowercased() ?? ""
             guard let ts = number(event["ts"]) else { continue }
             let dur = number(event["dur"]) ?? 0
-            let name = (event["name"] as? String)?.lowercased() ?? ""
-            if cat == "user_annotation" || cat == "gpu_user_annotation", stageNames.contains(name) {
+            let name = event["name"] as? String ?? ""
+            if cat == "user_annotation" || cat == "gpu_user_annotation", modelStage(ofRange: name) != nil {
                 if cat == "gpu_user_annotation" { gpuRanges.append((name, ts, ts + dur)) } else { cpuRanges.append((name, ts, ts + dur)) }
             } else if cat == "cuda_runtime" || cat == "cuda_driver", let args = event["args"] as? [String: Any],
                       let correlation = number(args["correlation"]) {
@@ -471,10 +519,20 @@ public enum ChromeTrace {
             let kernels = perStage[stage]!.map { MeasuredKernel(name: $0.key, instances: $0.value.0, nanoseconds: $0.value.1) }
                 .sorted { $0.nanoseconds > $1.nanoseconds }
             let ranges = (gpuRanges.isEmpty ? cpuRanges : gpuRanges).filter { $0.name == stage }.count
+            let run = stage.hasPrefix("modelmeter/") ? String(stage.dropFirst("modelmeter/".count)) : stage
             return MeasuredStage(
-                name: stage, modelStage: stage == "trace" ? nil : stage, file: file, calls: max(1, ranges), kernels: kernels,
-                settings: MeasuredSettings())
+                name: run, modelStage: modelStage(ofRange: stage), file: file, calls: max(1, ranges), kernels: kernels,
+                settings: MeasuredSettings.fromRunName(run))
         }
+    }
+
+    /// The model stage a range name stands for, or nil when it is no stage.
+    static func modelStage(ofRange range: String) -> String? {
+        let name = range.lowercased()
+        if stageNames.contains(name) { return name }
+        guard name.hasPrefix("modelmeter/") else { return nil }
+        let run = name.dropFirst("modelmeter/".count)
+        return stageNames.first { run == $0 || run.hasPrefix($0 + "-") }
     }
 }
 
@@ -489,8 +547,7 @@ public enum HarnessFile {
             throw ModelMeterError.malformedValue(what: "harness file \(file)", value: "runs", expected: "an array of runs")
         }
         func number(_ value: Any?) -> Double? {
-            guard !(value is Bool), let n = value as? NSNumber else { return nil }
-            return n.doubleValue
+            (value as? NSNumber)?.doubleValue
         }
         let stages = try runs.map { run -> MeasuredStage in
             guard let name = run["name"] as? String, let stage = run["stage"] as? String else {
@@ -508,11 +565,18 @@ public enum HarnessFile {
                 mode: workload["mode"] as? String, crops: workload["crops"] as? String, batch: number(workload["batch"]).map { Int($0) },
                 tokens: number(workload["tokens"]).map { Int($0) }, context: number(workload["context"]).map { Int($0) },
                 attention: workload["attention"] as? String, precision: workload["precision"] as? String)
-            let wall = (run["stageSeconds"] as? [String: Any]).flatMap { number($0["median"]) }
+            var settings2 = settings
+            settings2.outputTokens = number(workload["outputTokens"]).map { Int($0) }
+            // A whole-page `generate` run gives its decode wall per token and no kernels.
+            let generate = stage == "generate"
+            let wall = generate
+                ? number(run["decodeSecondsPerToken"])
+                : (run["stageSeconds"] as? [String: Any]).flatMap { number($0["median"]) }
             return MeasuredStage(
-                name: name, modelStage: stage, file: file, calls: 1, kernels: kernels, settings: settings, wallSecondsPerCall: wall,
-                wallSource: wall == nil ? nil : file, runtime: run["runtime"] as? String ?? "hf-eager")
+                name: name, modelStage: generate ? nil : stage, file: file, calls: 1, kernels: kernels, settings: settings2,
+                wallSecondsPerCall: wall, wallSource: wall == nil ? nil : file, runtime: run["runtime"] as? String ?? "hf-eager")
         }
-        return (stages, provenance?["gpu"] as? String)
+        let environment = provenance?["environment"] as? [String: Any]
+        return (stages, provenance?["gpu"] as? String ?? environment?["gpu"] as? String)
     }
 }
