@@ -84,6 +84,8 @@ struct MeasuredPageBuilder {
             return [
                 "name": profile.name, "file": file, "description": Markup.escape(profile.description, for: .markdown),
                 "step": SIUnits.seconds(profile.stepHostSeconds), "stepSource": Markup.escape(profile.stepHostSource, for: .markdown),
+                "sequence": SIUnits.seconds(profile.sequenceHostSeconds),
+                "sequenceSource": Markup.escape(profile.sequenceHostSource.isEmpty ? "none fitted" : profile.sequenceHostSource, for: .markdown),
                 "launch": SIUnits.seconds(profile.launchSeconds), "launchSource": Markup.escape(profile.launchSource, for: .markdown),
                 "serving": serving, "hasServing": !serving.isEmpty,
             ]

@@ -11,6 +11,7 @@ import ModelMeter
 /// memory           M = memoryGB·10⁹·utilization
 /// batch limit      B = min(max sequences, ⌊(M − W − max(A_vision(c), A_prefill(c))) / (KV(P + N) + a_step)⌋)
 /// per page         t = (t_vision(c) + t_prefill(c)) / c + N·t_step(B, L̄) / B,   L̄ = P + ⌊(N − 1)/2⌋
+///                  (forecast calls add t_step each, prefill and decode calls B·t_seq)
 /// pages per day    86,400 / t          output tokens/s   N / t
 /// ```
 /// Each sequence spends N steps at caches P … P + N − 1; under continuous batching the batch
@@ -72,8 +73,8 @@ public struct ContinuousServing: Sendable {
                 try evaluator.prefillKernels(batch: chunkPages, tokens: p), gpu: gpu, precision: precision)
             let stepForecast = try profile.kernelSeconds(
                 try evaluator.decodeKernels(batch: batch, context: meanContext), gpu: gpu, precision: precision)
-            forecastSecondsPerPage = (visionForecast + prefillForecast + 2 * profile.stepHostSeconds) / Double(chunkPages)
-                + Double(n) * (stepForecast + profile.stepHostSeconds) / Double(batch)
+            forecastSecondsPerPage = (visionForecast + prefillForecast + profile.stepHostSeconds + profile.hostSeconds(sequences: chunkPages))
+                / Double(chunkPages) + Double(n) * (stepForecast + profile.hostSeconds(sequences: batch)) / Double(batch)
         } else {
             forecastSecondsPerPage = nil
         }
@@ -81,6 +82,8 @@ public struct ContinuousServing: Sendable {
 
     /// Model calls per page that each add `t_step`: `2/c` (vision and prefill of a chunk) `+ N/B`.
     public var callsPerPage: Double { 2 / Double(chunkPages) + Double(outputTokens) / Double(batch) }
+    /// Sequence-calls per page that each add `t_seq`: its prefill and its N decode steps, `1 + N`.
+    public var sequenceCallsPerPage: Double { 1 + Double(outputTokens) }
 
     public var boundPagesPerDay: Double { 86_400 / boundSecondsPerPage }
     public var boundOutputTokensPerSecond: Double { Double(outputTokens) / boundSecondsPerPage }

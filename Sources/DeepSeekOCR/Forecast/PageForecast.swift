@@ -45,14 +45,14 @@ extension PageCostEvaluator {
                 total += Double(a.count) * roofs.kernelSeconds(cost, e)
             }
         }
-        return total + Double(steps) * profile.stepHostSeconds
+        return total + Double(steps) * profile.hostSeconds(sequences: batch)
     }
 }
 
 /// A page job's forecast under a runtime profile, beside its bound (``PageResult``).
 ///
 /// ```
-/// stage        Σ_calls (Σ_k count_k·t_k + t_step),   t_k = max(F/(P·e_c), B/(BW·e_b)) + m·t_launch
+/// stage        Σ_calls (Σ_k count_k·t_k + t_step (+ B·t_seq for prefill and decode)),   t_k = max(F/(P·e_c), B/(BW·e_b)) + m·t_launch
 /// T            vision + prefill + decode       (all B pages)
 /// per page     T / B      pages per day 86,400·B / T      output tokens/s B·N / T
 /// ```
@@ -75,7 +75,7 @@ public struct PageForecast: Sendable {
             precision: page.precision) + profile.stepHostSeconds
         prefillSeconds = try profile.kernelSeconds(
             try evaluator.prefillKernels(batch: page.batch, tokens: page.promptTokens), gpu: gpu, precision: page.precision)
-            + profile.stepHostSeconds
+            + profile.hostSeconds(sequences: page.batch)
         decodeSeconds = try evaluator.decodeForecastSeconds(
             batch: page.batch, from: page.promptTokens, steps: page.outputTokens, profile: profile, gpu: gpu)
         batch = page.batch
@@ -99,6 +99,7 @@ public struct PageForecast: Sendable {
             ("formula", .string("per kernel max(F/(peak*e_c), bytes/(bandwidth*e_b)) + m*t_launch, plus t_step per call")),
             ("launchSeconds", .double(profile.launchSeconds)),
             ("stepHostSeconds", .double(profile.stepHostSeconds)),
+            ("sequenceHostSeconds", .double(profile.sequenceHostSeconds)),
             ("batchSeconds", .double(batchSeconds)),
             ("secondsPerPage", .double(secondsPerPage)),
             ("pagesPerDay", .double(pagesPerDay)),
@@ -114,12 +115,12 @@ public struct PageForecast: Sendable {
 
     /// Lines for `page`'s text output.
     public func text(bound: PageResult) -> String {
-        var lines = ["forecast (\(profile.name), constants fitted in \(profileFile)) beside the bound:"]
-        lines.append(String(format: "  %-8@ %12@ %12@", "stage" as NSString, "forecast" as NSString, "bound" as NSString))
+        var lines = ["forecast (\(profile.name), constants fitted in \(profileFile)) beside the bound (a lower bound):"]
+        var rows = [["stage", "forecast", "bound"]]
         for (stage, seconds) in [(ModelStage.vision, visionSeconds), (.prefill, prefillSeconds), (.decode, decodeSeconds)] {
-            lines.append("  " + [stage.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0),
-                                 SIUnits.seconds(seconds), "(bound " + SIUnits.seconds(bound.stage(stage).seconds) + ")"].joined(separator: " "))
+            rows.append([stage.rawValue, SIUnits.seconds(seconds), SIUnits.seconds(bound.stage(stage).seconds)])
         }
+        lines += PageReport.alignedRows(rows)
         lines.append(String(
             format: "  per page: forecast %@, %.0f pages/day, %.0f output tokens/s; bound %@, %.0f pages/day",
             SIUnits.seconds(secondsPerPage), pagesPerDay, outputTokensPerSecond, SIUnits.seconds(bound.secondsPerPage), bound.pagesPerDay))

@@ -19,8 +19,9 @@ import ModelMeter
 /// ```
 /// vllm (A100-40G, the vendor's published figures): the kernel efficiencies and `t_launch` of
 /// hf-eager (the same cuBLAS/CUTLASS kernels), serving settings of the vendor's vLLM script, and
-/// `t_step` solved so the continuous-batching forecast meets the figure marked `fit`; the other
-/// figure is held out.
+/// the host time per sequence per call `t_seq` solved so the continuous-batching forecast meets
+/// the figure marked `fit` (the vendor runs a Python logits processor per sequence per step);
+/// the other figure is held out.
 public enum ProfileFit {
     public static let seedStages = "context/measurements/rtx5090-llm-perf-opt/reports/20251107-dsocr/nsys/per-stage"
     public static let published = "context/measurements/published/a100-40g-vllm.json"
@@ -260,7 +261,7 @@ public enum ProfileFit {
             e.quantity == "pagesPerDay"
                 ? (s.forecastPagesPerDay ?? 0, s.boundPagesPerDay) : (s.forecastOutputTokensPerSecond ?? 0, s.boundOutputTokensPerSecond)
         }
-        let description = "vLLM with CUDA graphs (enforce_eager=False) and continuous batching, the vendor's DeepSeek-OCR-vllm setup; kernel efficiencies and t_launch carried over from the hf-eager fit (the same cuBLAS/CUTLASS GEMMs), t_step fitted on the vendor's published A100-40G throughput"
+        let description = "vLLM with CUDA graphs (enforce_eager=False) and continuous batching, the vendor's DeepSeek-OCR-vllm setup; kernel efficiencies and t_launch carried over from the hf-eager fit (the same cuBLAS/CUTLASS GEMMs), the host time per sequence fitted on the vendor's published A100-40G throughput"
         var profile = RuntimeProfile(
             name: "vllm", description: description, launchSeconds: eager.launchSeconds,
             launchSource: "hf-eager's t_launch (\(eager.launchSource))", stepHostSeconds: 0, stepHostSource: "",
@@ -273,14 +274,15 @@ public enum ProfileFit {
         guard let target = parsed.first(where: { $0.use == "fit" }) else {
             throw ModelMeterError.malformedValue(what: "published measurements", value: file, expected: "one measurement with use \"fit\"")
         }
-        // Per page: t(t_step) = a + t_step·k, so t_step = (t_target − a)/k.
+        // Per page: t(t_seq) = a + t_seq·(1 + N), so t_seq = (t_target − a)/(1 + N).
         let base = try serve(target, profile)
         let targetSeconds = target.quantity == "pagesPerDay" ? 86_400 / target.value : Double(target.outputTokens) / target.value
-        let stepHost = max(0, (targetSeconds - (base.forecastSecondsPerPage ?? 0)) / base.callsPerPage)
+        let sequenceHost = max(0, (targetSeconds - (base.forecastSecondsPerPage ?? 0)) / base.sequenceCallsPerPage)
+        let sequenceSource = "solved so that the continuous-batching forecast gives \(target.label) = \(target.value) (\(relative(file, root)): \(target.source)); per sequence because the vendor's script runs a Python logits processor (NoRepeatNGramLogitsProcessor) on every sequence at every step"
         profile = RuntimeProfile(
             name: "vllm", description: description, launchSeconds: profile.launchSeconds, launchSource: profile.launchSource,
-            stepHostSeconds: stepHost,
-            stepHostSource: "solved so that the continuous-batching forecast gives \(target.label) = \(target.value) (\(relative(file, root)): \(target.source))",
+            stepHostSeconds: 0, stepHostSource: "none fitted: one published figure fixes one constant, t_seq",
+            sequenceHostSeconds: sequenceHost, sequenceHostSource: sequenceSource,
             efficiencies: profile.efficiencies, serving: serving, points: [])
         let points = try parsed.map { e -> FitPoint in
             let s = try serve(e, profile)
@@ -291,7 +293,7 @@ public enum ProfileFit {
         }
         return RuntimeProfile(
             name: "vllm", description: description, launchSeconds: profile.launchSeconds, launchSource: profile.launchSource,
-            stepHostSeconds: stepHost, stepHostSource: profile.stepHostSource, efficiencies: profile.efficiencies, serving: serving,
-            points: points)
+            stepHostSeconds: 0, stepHostSource: profile.stepHostSource, sequenceHostSeconds: sequenceHost,
+            sequenceHostSource: sequenceSource, efficiencies: profile.efficiencies, serving: serving, points: points)
     }
 }

@@ -20,7 +20,7 @@ public struct ClassComparison: Sendable {
 /// ```
 /// bound      calls × max(F_call/P, B_call/BW)   (one roofline per model call, as `page` prices it)
 /// forecast   calls × Σ_k count_k·(max(F_k/(P·e_c), B_k/(BW·e_b)) + m·t_launch)   (kernel time, no host time)
-/// wall       forecast + calls × t_step
+/// wall       forecast + calls × (t_step + B·t_seq for prefill and decode)
 /// achieved   model FLOPs / measured seconds, model bytes / measured seconds; % of roof = bound / measured
 /// ```
 public struct StageComparison: Sendable {
@@ -41,8 +41,11 @@ public struct StageComparison: Sendable {
     public var measuredKernelSeconds: Double { measured.kernelSeconds }
     public var boundSeconds: Double { boundSecondsPerCall * Double(calls) }
     public var forecastSeconds: Double { forecastKernelSecondsPerCall * Double(calls) }
-    /// Wall time per call: kernel forecast plus `t_step`.
-    public var forecastWallSecondsPerCall: Double { forecastKernelSecondsPerCall + profile.stepHostSeconds }
+    /// Wall time per call: kernel forecast plus `t_step` (and `B·t_seq` for prefill and decode).
+    public var forecastWallSecondsPerCall: Double {
+        let sequences = ["prefill", "decode"].contains(measured.modelStage ?? "") ? workload.batch : 0
+        return forecastKernelSecondsPerCall + profile.hostSeconds(sequences: sequences)
+    }
     public var modelKernelsPerCall: Int { modelKernels.reduce(0) { $0 + $1.count } }
 
     /// Prices `measured` with the model; nil when the stage names no model stage (an Nsight

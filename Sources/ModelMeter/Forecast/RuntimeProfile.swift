@@ -81,7 +81,7 @@ public struct ServingSettings: Sendable, Hashable, Codable {
 ///
 /// ```
 /// kernel time   t_k = max(F_tc/(P_tc·e_c) + F_cuda/(P_cuda·e_c), B/(BW·e_b)) + m·t_launch   (e_c, e_b, m, t_launch by kernel class)
-/// call time     Σ_k count_k·t_k + t_step
+/// call time     Σ_k count_k·t_k + t_step (+ B·t_seq for a prefill or decode call of B sequences)
 /// ```
 public struct RuntimeProfile: Sendable, Hashable, Codable {
     public static let schema = "modelmeter.runtime/1"
@@ -97,6 +97,9 @@ public struct RuntimeProfile: Sendable, Hashable, Codable {
     /// `t_step`: host time per model call the GPU waits for (Python loop, scheduler), in seconds.
     public let stepHostSeconds: Double
     public let stepHostSource: String
+    /// `t_seq`: host time per sequence of a prefill or decode call (sampling, logits processors), in seconds.
+    public let sequenceHostSeconds: Double
+    public let sequenceHostSource: String
     /// Efficiencies keyed by `KernelClass.key`.
     public let efficiencies: [String: ClassEfficiency]
     public let serving: ServingSettings?
@@ -105,7 +108,8 @@ public struct RuntimeProfile: Sendable, Hashable, Codable {
 
     public init(
         name: String, description: String, launchSeconds: Double, launchSource: String, stepHostSeconds: Double,
-        stepHostSource: String, efficiencies: [String: ClassEfficiency], serving: ServingSettings?, points: [FitPoint]
+        stepHostSource: String, sequenceHostSeconds: Double = 0, sequenceHostSource: String = "",
+        efficiencies: [String: ClassEfficiency], serving: ServingSettings?, points: [FitPoint]
     ) {
         self.schema = Self.schema
         self.name = name
@@ -114,6 +118,8 @@ public struct RuntimeProfile: Sendable, Hashable, Codable {
         self.launchSource = launchSource
         self.stepHostSeconds = stepHostSeconds
         self.stepHostSource = stepHostSource
+        self.sequenceHostSeconds = sequenceHostSeconds
+        self.sequenceHostSource = sequenceHostSource
         self.efficiencies = efficiencies
         self.serving = serving
         self.points = points
@@ -126,6 +132,9 @@ public struct RuntimeProfile: Sendable, Hashable, Codable {
             compute: 1, bandwidth: 1, kernelsPerModelKernel: 1, launchSeconds: launchSeconds,
             source: "not fitted: the roofs themselves and the default t_launch")
     }
+
+    /// Host time of one call: `t_step`, plus `B·t_seq` for a prefill or decode call of `sequences`.
+    public func hostSeconds(sequences: Int) -> Double { stepHostSeconds + Double(sequences) * sequenceHostSeconds }
 
     /// `Σ_k count_k·t_k` of one call's kernels (no host time).
     public func kernelSeconds(_ kernels: [ModelKernel], gpu: GPUSpec, precision: Precision) throws -> Double {
@@ -147,7 +156,7 @@ public struct RuntimeProfile: Sendable, Hashable, Codable {
         guard profile.schema == schema else {
             throw ModelMeterError.malformedValue(what: "runtime profile schema", value: profile.schema, expected: schema)
         }
-        let figures = [profile.launchSeconds, profile.stepHostSeconds]
+        let figures = [profile.launchSeconds, profile.stepHostSeconds, profile.sequenceHostSeconds]
             + profile.efficiencies.values.flatMap { [$0.compute, $0.bandwidth, $0.kernelsPerModelKernel, $0.launchSeconds] }
         guard figures.allSatisfy({ $0.isFinite && $0 >= 0 }), profile.efficiencies.values.allSatisfy({ $0.compute > 0 && $0.bandwidth > 0 }) else {
             throw ModelMeterError.malformedValue(what: "runtime profile", value: path, expected: "finite times ≥ 0 and efficiencies > 0")
