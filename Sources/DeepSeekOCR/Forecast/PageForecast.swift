@@ -38,11 +38,10 @@ extension PageCostEvaluator {
         let roofs = try KernelRoofs(gpu: gpu, precision: precision)
         var total = 0.0
         for (a, b) in zip(first, next) {
-            let e = profile.efficiency(a.kernelClass)
             let slope = AffinePassCost.difference(b.cost, a.cost)
             for i in 0..<steps {
                 let cost = try AffinePassCost(intercept: a.cost, slope: slope).at(i)
-                total += Double(a.count) * roofs.kernelSeconds(cost, e)
+                total += Double(a.count) * profile.seconds(a, cost: cost, roofs: roofs)
             }
         }
         return total + Double(steps) * profile.hostSeconds(sequences: batch)

@@ -7,7 +7,8 @@ import ModelMeter
 ///
 /// hf-eager (RTX 5090 Nsight Systems captures of the seed, llm-perf-opt):
 /// ```
-/// m          per class: measured launches / model kernels over the decode, prefill and sam files
+/// m          per class: measured launches / model launches over the decode, prefill and sam files (a
+///            routed-expert term launches once per touched expert, E_t: the vendor's per-expert loop)
 /// e_c, e_b,  per class: least squares of  T_c = C_c/e_c + M_c/e_b + n_c·m·t_launch  over those files
 /// t_launch   (C_c, M_c: the class's compute- and memory-bound roof seconds per call; n_c its model
 ///            kernels per call; T_c the measured class time per call; kernels of a class the model
@@ -78,7 +79,7 @@ public enum ProfileFit {
         let launch = launchFloor(decode)
         let roofOnly = RuntimeProfile(
             name: "hf-eager", description: "", launchSeconds: launch, launchSource: "", stepHostSeconds: 0, stepHostSource: "",
-            efficiencies: [:], serving: nil, points: [])
+            loopsOverExperts: true, efficiencies: [:], serving: nil, points: [])
         let roofs = try KernelRoofs(gpu: gpu, precision: .bf16)
         /// Per fit stage and class: measured seconds and launches per call (kernels of a class
         /// the model lacks there counted with GEMV↔GEMM or else elementwise/norm), the model's
@@ -112,7 +113,7 @@ public enum ProfileFit {
                 if tc >= tm { row[k.kernelClass, default: Cell()].compute += Double(k.count) * tc } else {
                     row[k.kernelClass, default: Cell()].memory += Double(k.count) * tm
                 }
-                row[k.kernelClass, default: Cell()].modelKernels += k.count
+                row[k.kernelClass, default: Cell()].modelKernels += k.count * k.loopedLaunches
             }
             cells[name] = row
         }
@@ -139,7 +140,7 @@ public enum ProfileFit {
         }
         var fitted = RuntimeProfile(
             name: "hf-eager", description: "", launchSeconds: launch, launchSource: "", stepHostSeconds: 0, stepHostSource: "",
-            efficiencies: efficiencies, serving: nil, points: [])
+            loopsOverExperts: true, efficiencies: efficiencies, serving: nil, points: [])
         guard let decodeComparison = try StageComparison(decode, gpu: gpu, profile: fitted), let wall = decode.wallSecondsPerCall else {
             throw ModelMeterError.malformedValue(what: "seed decode capture", value: decode.file, expected: "a decode wall time (stakeholder_summary.md)")
         }
@@ -150,7 +151,7 @@ public enum ProfileFit {
         let stepSource = "decode wall per step (Decode ms / Tokens in \(wallFile)) minus the forecast kernel time per step"
         fitted = RuntimeProfile(
             name: "hf-eager", description: description, launchSeconds: launch, launchSource: launchSource, stepHostSeconds: stepHost,
-            stepHostSource: stepSource, efficiencies: efficiencies, serving: nil, points: [])
+            stepHostSource: stepSource, loopsOverExperts: true, efficiencies: efficiencies, serving: nil, points: [])
         // Points: the fitted ones, then the held-out ones.
         var points: [FitPoint] = []
         for s in profile.stages {
@@ -169,7 +170,7 @@ public enum ProfileFit {
         points += try harnessPoints(root: root, profile: fitted)
         return RuntimeProfile(
             name: "hf-eager", description: description, launchSeconds: launch, launchSource: launchSource, stepHostSeconds: stepHost,
-            stepHostSource: stepSource, efficiencies: efficiencies, serving: nil, points: points)
+            stepHostSource: stepSource, loopsOverExperts: true, efficiencies: efficiencies, serving: nil, points: points)
     }
 
     /// Held-out points from harness files (`modelmeter.measure/1`) under `context/measurements/h200/`.
@@ -265,7 +266,7 @@ public enum ProfileFit {
         var profile = RuntimeProfile(
             name: "vllm", description: description, launchSeconds: eager.launchSeconds,
             launchSource: "hf-eager's t_launch (\(eager.launchSource))", stepHostSeconds: 0, stepHostSource: "",
-            efficiencies: eager.efficiencies.mapValues {
+            loopsOverExperts: false, efficiencies: eager.efficiencies.mapValues {
                 ClassEfficiency(
                     compute: $0.compute, bandwidth: $0.bandwidth, kernelsPerModelKernel: 1, launchSeconds: eager.launchSeconds,
                     source: "e_c, e_b of the hf-eager fit (\($0.source)); m = 1 (CUDA graphs replay fused kernels, one per model kernel) and the default t_launch")
@@ -282,7 +283,7 @@ public enum ProfileFit {
         profile = RuntimeProfile(
             name: "vllm", description: description, launchSeconds: profile.launchSeconds, launchSource: profile.launchSource,
             stepHostSeconds: 0, stepHostSource: "none fitted: one published figure fixes one constant, t_seq",
-            sequenceHostSeconds: sequenceHost, sequenceHostSource: sequenceSource,
+            sequenceHostSeconds: sequenceHost, sequenceHostSource: sequenceSource, loopsOverExperts: false,
             efficiencies: profile.efficiencies, serving: serving, points: [])
         let points = try parsed.map { e -> FitPoint in
             let s = try serve(e, profile)
@@ -294,6 +295,7 @@ public enum ProfileFit {
         return RuntimeProfile(
             name: "vllm", description: description, launchSeconds: profile.launchSeconds, launchSource: profile.launchSource,
             stepHostSeconds: 0, stepHostSource: profile.stepHostSource, sequenceHostSeconds: sequenceHost,
-            sequenceHostSource: sequenceSource, efficiencies: profile.efficiencies, serving: serving, points: points)
+            sequenceHostSource: sequenceSource, loopsOverExperts: false, efficiencies: profile.efficiencies, serving: serving,
+            points: points)
     }
 }

@@ -131,7 +131,7 @@ public struct StageComparison: Sendable {
                 cost.cudaCoreFLOPs += k.count * k.cost.cudaCoreFLOPs
                 cost.ioBytes += k.count * k.cost.ioBytes
                 bound += Double(k.count) * max(roofs.computeSeconds(k.cost), roofs.memorySeconds(k.cost))
-                forecast += Double(k.count) * roofs.kernelSeconds(k.cost, profile.efficiency(c))
+                forecast += Double(k.count) * profile.seconds(k, cost: k.cost, roofs: roofs)
             }
             return ClassComparison(
                 kernelClass: c, measuredInstances: m.instances, measuredNanoseconds: m.nanoseconds,

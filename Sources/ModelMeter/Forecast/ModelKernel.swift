@@ -15,6 +15,17 @@ public struct ModelKernel: Sendable, Hashable {
     public let cost: PassCost
     /// Parameter bytes one launch reads.
     public let weightReadBytes: Int
+    /// Launches the term becomes when a runtime loops over its layer's items in Python (the
+    /// routed experts: one per touched expert, `E_t`); 1 for every other term.
+    public var loopedLaunches: Int = 1
+}
+
+/// A layer whose terms an eager runtime runs once per item of a Python loop (the vendor's MoE
+/// runs each touched expert's projections on its own), while a fused runtime runs them as one
+/// grouped kernel.
+public protocol LoopedKernels {
+    /// Items of the loop: launches per term under an eager runtime.
+    var loopedLaunches: Int { get }
 }
 
 extension EvaluatedLayer {
@@ -46,14 +57,15 @@ extension EvaluatedLayer {
                         cost: PassCost(
                             tensorCoreFLOPs: k.cost.tensorCoreFLOPs + cost.tensorCoreFLOPs,
                             cudaCoreFLOPs: k.cost.cudaCoreFLOPs + cost.cudaCoreFLOPs, ioBytes: k.cost.ioBytes),
-                        weightReadBytes: k.weightReadBytes)
+                        weightReadBytes: k.weightReadBytes, loopedLaunches: k.loopedLaunches)
                     continue
                 }
                 if traffic == 0 && flops == 0 { continue }
                 result.append(ModelKernel(
                     path: path, layerType: layer.typeName, term: term.name,
                     kernelClass: ModelKernel.classify(term: term, layerType: layer.typeName, cost: cost, weightReadBytes: weights, bytesPerElement: bytes),
-                    count: multiplicity, cost: cost, weightReadBytes: weights))
+                    count: multiplicity, cost: cost, weightReadBytes: weights,
+                    loopedLaunches: (layer as? any LoopedKernels)?.loopedLaunches ?? 1))
                 previous = result.count - 1
             case let .child(child):
                 guard let (_, evaluated) = evaluatedChildren.popFirst() else { continue }

@@ -100,6 +100,9 @@ public struct RuntimeProfile: Sendable, Hashable, Codable {
     /// `t_seq`: host time per sequence of a prefill or decode call (sampling, logits processors), in seconds.
     public let sequenceHostSeconds: Double
     public let sequenceHostSource: String
+    /// Whether the runtime runs a looped layer's terms once per item (eager PyTorch's per-expert
+    /// MoE loop) rather than as one grouped kernel (vLLM's fused MoE).
+    public let loopsOverExperts: Bool
     /// Efficiencies keyed by `KernelClass.key`.
     public let efficiencies: [String: ClassEfficiency]
     public let serving: ServingSettings?
@@ -108,7 +111,7 @@ public struct RuntimeProfile: Sendable, Hashable, Codable {
 
     public init(
         name: String, description: String, launchSeconds: Double, launchSource: String, stepHostSeconds: Double,
-        stepHostSource: String, sequenceHostSeconds: Double = 0, sequenceHostSource: String = "",
+        stepHostSource: String, sequenceHostSeconds: Double = 0, sequenceHostSource: String = "", loopsOverExperts: Bool,
         efficiencies: [String: ClassEfficiency], serving: ServingSettings?, points: [FitPoint]
     ) {
         self.schema = Self.schema
@@ -120,6 +123,7 @@ public struct RuntimeProfile: Sendable, Hashable, Codable {
         self.stepHostSource = stepHostSource
         self.sequenceHostSeconds = sequenceHostSeconds
         self.sequenceHostSource = sequenceHostSource
+        self.loopsOverExperts = loopsOverExperts
         self.efficiencies = efficiencies
         self.serving = serving
         self.points = points
@@ -136,10 +140,19 @@ public struct RuntimeProfile: Sendable, Hashable, Codable {
     /// Host time of one call: `t_step`, plus `B·t_seq` for a prefill or decode call of `sequences`.
     public func hostSeconds(sequences: Int) -> Double { stepHostSeconds + Double(sequences) * sequenceHostSeconds }
 
+    /// Launches of one model kernel under this runtime: `E_t` for a looped term when the runtime loops, else 1.
+    public func launches(_ kernel: ModelKernel) -> Int { loopsOverExperts ? kernel.loopedLaunches : 1 }
+
+    /// `t_k = max(compute/e_c, memory/e_b) + launches·m·t_launch` of `kernel` at `cost` (its cost at one cache length).
+    public func seconds(_ kernel: ModelKernel, cost: PassCost, roofs: KernelRoofs) -> Double {
+        let e = efficiency(kernel.kernelClass)
+        return roofs.forecastSeconds(cost, e) + Double(launches(kernel)) * e.fixedSeconds
+    }
+
     /// `Σ_k count_k·t_k` of one call's kernels (no host time).
     public func kernelSeconds(_ kernels: [ModelKernel], gpu: GPUSpec, precision: Precision) throws -> Double {
         let roofs = try KernelRoofs(gpu: gpu, precision: precision)
-        return kernels.reduce(0) { total, k in total + Double(k.count) * roofs.kernelSeconds(k.cost, efficiency(k.kernelClass)) }
+        return kernels.reduce(0) { total, k in total + Double(k.count) * seconds(k, cost: k.cost, roofs: roofs) }
     }
 
     /// Reads and checks a profile file.
@@ -197,8 +210,6 @@ public struct KernelRoofs: Sendable {
         max(computeSeconds(cost) / e.compute, memorySeconds(cost) / e.bandwidth)
     }
 
-    /// `t_k = max(compute/e_c, memory/e_b) + m·t_launch`.
-    public func kernelSeconds(_ cost: PassCost, _ e: ClassEfficiency) -> Double { forecastSeconds(cost, e) + e.fixedSeconds }
 }
 
 /// Least squares for `y ≈ Σ_j c_j·x_j` with each coefficient at or above its floor, rows weighted
