@@ -41,16 +41,19 @@ struct MeasuredPageBuilder {
 
     func view() -> (view: [String: Any], chart: String) {
         var rows: [[String: Any]] = []
+        var sources: [String] = []
         var scatter: [(measured: Double, bound: Double, forecast: Double, fitted: Bool)] = []
         for (profile, _) in profiles {
             for p in profile.points {
                 let rate = p.unit != "s"
                 // For a rate the bound is an upper limit; as a time it is a lower one.
                 let boundRatio = rate ? p.measured / p.bound : p.bound / p.measured
+                if !sources.contains(p.source) { sources.append(p.source) }
+                let sourceIndex = sources.firstIndex(of: p.source)! + 1
                 rows.append([
                     "runtime": profile.name,
                     "label": Markup.escape(p.label, for: .markdown),
-                    "source": Markup.escape(p.source, for: .markdown),
+                    "source": "S\(sourceIndex)",
                     "measured": Self.figure(p.measured, unit: p.unit),
                     "bound": Self.figure(p.bound, unit: p.unit),
                     "forecast": Self.figure(p.forecast, unit: p.unit),
@@ -69,7 +72,7 @@ struct MeasuredPageBuilder {
             profile.efficiencies.keys.sorted().compactMap { key -> [String: Any]? in
                 guard let e = profile.efficiencies[key], let c = KernelClass.allCases.first(where: { $0.key == key }) else { return nil }
                 return [
-                    "runtime": profile.name, "file": file, "class": c.rawValue,
+                    "runtime": profile.name, "file": file, "class": c.rawValue, "key": key,
                     "compute": String(format: "%.3f", e.compute), "bandwidth": String(format: "%.3f", e.bandwidth),
                     "m": String(format: "%.2f", e.kernelsPerModelKernel), "launch": SIUnits.seconds(e.launchSeconds),
                     "source": Markup.escape(e.source, for: .markdown),
@@ -93,6 +96,7 @@ struct MeasuredPageBuilder {
         let view: [String: Any] = [
             "title": "Measured vs predicted",
             "rows": rows,
+            "sources": sources.enumerated().map { ["id": "S\($0.offset + 1)", "text": Markup.escape($0.element, for: .markdown)] },
             "constants": constants,
             "runtimes": runtimes,
             "chart": Self.chartFile,
