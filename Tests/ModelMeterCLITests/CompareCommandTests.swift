@@ -103,6 +103,17 @@ import Testing
         #expect(abs(tokens / 2500 - 1) <= 0.25)
     }
 
+    @Test("page --runtime with --gpu-spec: the forecast on a GPU outside the catalog")
+    func gpuSpecForecast() throws {
+        let folder = try CommandHarness.temporaryFolder()
+        let spec = folder.appendingPathComponent("gpu.json")
+        try Data(#"{"id":"mygpu","name":"My GPU","architecture":"x","tensorCorePeaks":{"bf16":{"teraFLOPS":300,"precision":"BF16","accumulate":"FP32"}},"cudaCorePeak":{"teraFLOPS":50,"precision":"FP32","accumulate":"FP32"},"memoryBandwidthGBps":2000,"memoryGB":48,"source":"test"}"#.utf8).write(to: spec)
+        let object = try Self.json(["page", "--gpu-spec", spec.path, "--runtime", "hf-eager", "--output-tokens", "20"])
+        #expect(object["gpu"] as? String == "mygpu")
+        let forecast = try #require(object["forecast"] as? [String: Any])
+        #expect((forecast["secondsPerPage"] as? Double ?? 0) > (object["secondsPerPage"] as? Double ?? .infinity))
+    }
+
     static let badInputs: [BadInput] = [
         BadInput(arguments: ["compare", "--measured", "/nonexistent/profile"],
                  message: "Error: malformed measured profile path '/nonexistent/profile': expected an existing file or folder"),
