@@ -121,12 +121,13 @@ struct CompareCommand: TextCommand {
                 format: "  wall per call: measured %@ (%@), forecast %@ (error %+.1f%%)", SIUnits.seconds(wall), stage.wallSource ?? stage.file,
                 SIUnits.seconds(c.forecastWallSecondsPerCall), 100 * (c.forecastWallSecondsPerCall / wall - 1)))
         }
-        var table = [["class", "measured/call", "model/call", "measured time", "bound", "forecast", "TFLOP/s", "GB/s", "% of roof"]]
+        var table = [["class", "measured/call", "model/call (launches)", "measured time", "bound", "forecast", "TFLOP/s", "GB/s", "% of roof"]]
         let calls = Double(stage.calls)
         for k in c.classes {
             let seconds = Double(k.measuredNanoseconds) * 1e-9
             table.append([
-                k.kernelClass.rawValue, String(format: "%.1f", Double(k.measuredInstances) / calls), "\(k.modelKernelsPerCall)",
+                k.kernelClass.rawValue, String(format: "%.1f", Double(k.measuredInstances) / calls),
+                "\(k.modelKernelsPerCall) (\(k.modelLaunchesPerCall))",
                 SIUnits.seconds(seconds), SIUnits.seconds(k.boundSecondsPerCall * calls), SIUnits.seconds(k.forecastSecondsPerCall * calls),
                 seconds > 0 ? String(format: "%.2f", Double(k.modelCost.totalFLOPs) * calls / seconds / 1e12) : "–",
                 seconds > 0 ? String(format: "%.0f", Double(k.modelCost.ioBytes) * calls / seconds / 1e9) : "–",

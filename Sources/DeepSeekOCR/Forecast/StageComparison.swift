@@ -9,6 +9,8 @@ public struct ClassComparison: Sendable {
     public let measuredNanoseconds: Int
     /// The model's kernels of this class per call, their FLOPs and bytes per call.
     public let modelKernelsPerCall: Int
+    /// Launches of those kernels under the runtime (a looped term once per item).
+    public let modelLaunchesPerCall: Int
     public let modelCost: PassCost
     /// Roofline time of the class's kernels per call (each at its own roof), and the forecast.
     public let boundSecondsPerCall: Double
@@ -135,7 +137,8 @@ public struct StageComparison: Sendable {
             }
             return ClassComparison(
                 kernelClass: c, measuredInstances: m.instances, measuredNanoseconds: m.nanoseconds,
-                modelKernelsPerCall: model.reduce(0) { $0 + $1.count }, modelCost: cost, boundSecondsPerCall: bound,
+                modelKernelsPerCall: model.reduce(0) { $0 + $1.count },
+                modelLaunchesPerCall: model.reduce(0) { $0 + $1.count * profile.launches($1) }, modelCost: cost, boundSecondsPerCall: bound,
                 forecastSecondsPerCall: forecast)
         }
     }
@@ -171,6 +174,7 @@ public struct StageComparison: Sendable {
                     ("measuredCountPerCall", .double(Double(c.measuredInstances) / perCall)),
                     ("measuredSeconds", .double(seconds)),
                     ("modelKernelsPerCall", .int(c.modelKernelsPerCall)),
+                    ("modelLaunchesPerCall", .int(c.modelLaunchesPerCall)),
                     ("modelFLOPsPerCall", .int(c.modelCost.totalFLOPs)),
                     ("modelBytesPerCall", .int(c.modelCost.ioBytes)),
                     ("achievedTFLOPS", seconds > 0 ? .double(Double(c.modelCost.totalFLOPs) * perCall / seconds / 1e12) : .null),
