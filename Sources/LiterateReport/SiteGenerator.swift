@@ -39,7 +39,7 @@ public struct SiteGenerator: Sendable {
         let layerBuilder = LayerPageBuilder(report: report, docs: Self.layerDocs)
         let root = self.root
         // The pages are independent: render them on all cores, the heaviest first.
-        let jobs: [PageJob] = [.summary, .verification, .pageCost] + Self.layerDocs.map(PageJob.layer)
+        let jobs: [PageJob] = [.summary, .verification, .pageCost, .measured] + Self.layerDocs.map(PageJob.layer)
         let rooflines = RooflineOverview(report: report, directory: layerBuilder.directory)
         let stageCharts = try rooflines.stageCharts()
         let outputs = try parallelMap(jobs) { job -> PageOutput in
@@ -53,6 +53,9 @@ public struct SiteGenerator: Sendable {
             case .pageCost:
                 let (view, charts) = try PageCostPageBuilder(report: report).view()
                 return .pageCost(text: try templates.render("page-cost.md", view), charts: charts)
+            case .measured:
+                let (view, chart) = try MeasuredPageBuilder(root: root).view()
+                return .measured(text: try templates.render("measured.md", view), chart: chart)
             case .verification:
                 let runs = try ReferenceRun.loadAll(root: root)
                 return .verification(text: try templates.render("verification.md", try VerificationPageBuilder(runs: runs).view()))
@@ -73,7 +76,10 @@ public struct SiteGenerator: Sendable {
                 markdown.append(("verification", "Verification", text))
             case let .pageCost(text, charts):
                 markdown.append(("page-cost", "What a page costs", text))
-                pageCostCharts = charts
+                pageCostCharts.merge(charts) { $1 }
+            case let .measured(text, chart):
+                markdown.append(("measured", "Measured vs predicted", text))
+                pageCostCharts[MeasuredPageBuilder.chartFile] = chart
             }
         }
 
@@ -92,7 +98,7 @@ public struct SiteGenerator: Sendable {
         for sweep in sweepCharts { charts[sweep.fileName] = sweep.svg() }
         charts.merge(pageCostCharts) { $1 }
         var files: [(path: String, data: Data)] = []
-        let order = ["index", "summary", "page-cost", "verification", "conventions"] + Self.layerDocs.map { "op-\($0.vendorClass)" }
+        let order = ["index", "summary", "page-cost", "measured", "verification", "conventions"] + Self.layerDocs.map { "op-\($0.vendorClass)" }
         let nav = order.compactMap { page in markdown.first { $0.page == page } }
         let pages = markdown.sorted(by: { $0.page < $1.page })
         let generator = self
@@ -162,6 +168,7 @@ public struct SiteGenerator: Sendable {
         case summary
         case verification
         case pageCost
+        case measured
     }
 
     private enum PageOutput {
@@ -169,6 +176,7 @@ public struct SiteGenerator: Sendable {
         case summary(text: String, charts: [SweepChart])
         case verification(text: String)
         case pageCost(text: String, charts: [String: String])
+        case measured(text: String, chart: String)
     }
 
     /// One layer page, its roofline point for the chart, and its row on the index.

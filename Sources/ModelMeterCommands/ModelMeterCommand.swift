@@ -13,7 +13,7 @@ public struct ModelMeterCommand: ParsableCommand {
         "memoryBandwidthGBps", "memoryGB", "source"}; dense figures, every number positive.
         """,
         version: "0.1.0",
-        subcommands: [ReportCommand.self, ExplainCommand.self, SweepCommand.self, ListCommand.self, PageCommand.self],
+        subcommands: [ReportCommand.self, ExplainCommand.self, SweepCommand.self, ListCommand.self, PageCommand.self, CompareCommand.self, FitCommand.self],
         defaultSubcommand: ReportCommand.self)
 
     public init() {}

@@ -39,6 +39,12 @@ struct PageCommand: TextCommand {
     @Flag(help: "Add the serving analysis: the largest batch that fits, throughput and latency per batch.")
     var serving = false
 
+    @Option(help: "Add a forecast beside the bound with a fitted runtime profile: hf-eager or vllm (context/measurements/fits/<runtime>.json under --root).")
+    var runtime: String?
+
+    @Option(help: "Project root holding context/measurements/fits/ (default: the current folder; used with --runtime).")
+    var root: String = "."
+
     @Option(help: ArgumentHelp("Benchmark: evaluate this many page points and print the time taken.", visibility: .hidden))
     var benchmarkPoints: Int?
 
@@ -76,6 +82,7 @@ struct PageCommand: TextCommand {
         let page = try pageWorkload()
         let gpu = try hardware.selectedGPU()
         if let sweep {
+            if runtime != nil { throw CommandLineError("--runtime does not apply to --sweep: sweeps print bounds only") }
             let dimension = try PageSweepDimension.named(sweep)
             guard let values else { throw CommandLineError("--sweep \(sweep) needs --values (comma-separated)") }
             if dimension == .page, options.page == nil, !page.workload.mode.cropMode {
@@ -97,16 +104,34 @@ struct PageCommand: TextCommand {
             try PageReport.requireFits(result, largestBatch: try ServingAnalysis.largestBatch(page: page, gpu: gpu, evaluator: evaluator))
         }
         let analysis = serving ? try ServingAnalysis(page: page, gpu: gpu, evaluator: evaluator) : nil
+        var forecast: PageForecast?
+        var continuous: ContinuousServing?
+        if let runtime {
+            let path = try ProfileFit.profilePath(root: root, runtime: runtime)
+            let profile = try RuntimeProfile.load(path)
+            forecast = try PageForecast(page: page, gpu: gpu, profile: profile, profileFile: path, evaluator: evaluator)
+            if serving, let settings = profile.serving {
+                continuous = try ContinuousServing(page: page, gpu: gpu, settings: settings, evaluator: evaluator, profile: profile)
+            }
+        }
         switch format {
         case "json":
-            guard let analysis else { return PageReport.json(result).rendered() + "\n" }
             guard case let .object(fields) = PageReport.json(result) else { return "" }
-            return JSONValue.object(fields + [("serving", servingJSON(analysis))]).rendered() + "\n"
+            var extra: [(String, JSONValue)] = [("timesAre", .string("roofline lower bounds; the forecast object, when present, holds the forecast"))]
+            if let forecast { extra.append(("forecast", forecast.json())) }
+            if let analysis {
+                guard case let .object(servingFields) = servingJSON(analysis) else { return "" }
+                extra.append(("serving", .object(servingFields + (continuous.map { [("continuousBatching", $0.json())] } ?? []))))
+            }
+            return JSONValue.object(fields + extra).rendered() + "\n"
         case "csv":
+            if runtime != nil { throw CommandLineError("--runtime adds a forecast to text and json; csv has the bound only") }
             return PageSweep(dimension: .batch, labels: ["\(page.batch)"], results: [result]).csv()
         default:
             var text = PageReport.text(result)
+            if let forecast { text += forecast.text(bound: result) }
             if let analysis { text += servingText(analysis) }
+            if let continuous { text += continuous.text() }
             return text
         }
     }

@@ -16,8 +16,8 @@ enum TestProject {
     /// decode; one per layer page; 2 sweeps × 4) in kb/ and html/, plus report.json and report.csv
     /// at the top and in kb/ and html/.
     static var expectedSiteFileCount: Int {
-        let pages = 5 + DeepSeekOCRModel.layers.count          // index, summary, page-cost, verification, conventions
-        let charts = 5 + DeepSeekOCRModel.layers.count + 2 * 4 + 2  // + the page-cost stage and serving charts
+        let pages = 6 + DeepSeekOCRModel.layers.count          // index, summary, page-cost, measured, verification, conventions
+        let charts = 5 + DeepSeekOCRModel.layers.count + 2 * 4 + 2 + 1  // + the page-cost stage and serving charts, the measured scatter
         return 2 * (pages + charts) + 2 * 3
     }
 

@@ -66,6 +66,7 @@ public enum PageReport {
             ("pagesPerDay", .double(result.pagesPerDay)),
             ("outputTokensPerSecond", .double(result.outputTokensPerSecond)),
             ("decodeTokensPerSecond", .double(result.decodeTokensPerSecond)),
+            ("decodeSecondsPerStep", .double(result.stage(.decode).seconds / Double(page.outputTokens))),
             ("kvCacheBytesPerToken", .int(cost.kvBytesPerToken)),
             ("kvCacheBytes", .int(cost.kvCacheBytes)),
             ("weightBytes", .int(cost.weightBytes)),
@@ -122,7 +123,7 @@ public enum PageReport {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    static func alignedRows(_ rows: [[String]]) -> [String] {
+    public static func alignedRows(_ rows: [[String]]) -> [String] {
         var widths = [Int](repeating: 0, count: rows.map(\.count).max() ?? 0)
         for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
         return rows.map { row in

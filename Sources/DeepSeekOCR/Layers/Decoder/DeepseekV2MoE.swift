@@ -96,7 +96,10 @@ public struct DeepseekV2MoE: Layer {
 /// E_t (expected)    E·(1 − (1 − k/E)^T), T = B·S     uniform routing; best case k, worst case min(E, k·T)
 /// saved (training)  (T·k·D + 4·T·k·F)·e              Σ over experts of their gathered rows, g, silu(g), u, silu(g)·u
 /// ```
-public struct RoutedExperts: Layer {
+public struct RoutedExperts: Layer, LoopedKernels {
+    /// The vendor's eager MoE runs each touched expert on its own: `E_t` launches per term.
+    public var loopedLaunches: Int { touchedExperts.value }
+
     public let typeName = "ModuleList"
     public let shape: DecoderShape
     public let hidden: Symbol
