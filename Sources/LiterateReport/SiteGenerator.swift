@@ -80,9 +80,10 @@ public struct SiteGenerator: Sendable {
         }
 
         markdown.append(("conventions", "Counting conventions", try templates.render("conventions.md", try conventionsView(conventions, links: links, report: report))))
-        let indexView = try IndexPageBuilder(report: report, directory: layerBuilder.directory).view(
+        let (indexView, indexCharts) = try IndexPageBuilder(report: report).view(
             title: readme.title, readme: try links.rewrite(readme.body, source: Self.readmePath, firstLine: readme.bodyLine), layers: layerLinks)
         markdown.append(("index", "ModelMeter knowledge base", try templates.render("index.md", indexView)))
+        markdown.append(("glossary", "Glossary", try templates.render("glossary.md", try GlossaryPageBuilder(report: report).view())))
 
         var charts: [String: String] = [:]
         for chart in stageCharts { charts[chart.file] = chart.svg }
@@ -93,8 +94,9 @@ public struct SiteGenerator: Sendable {
         }
         for sweep in sweepCharts { charts[sweep.fileName] = sweep.svg() }
         charts.merge(pageCostCharts) { $1 }
+        charts.merge(indexCharts) { $1 }
         var files: [(path: String, data: Data)] = []
-        let order = ["index", "summary", "page-cost", "verification", "conventions"] + Self.layerDocs.map { "op-\($0.vendorClass)" }
+        let order = ["index", "page-cost", "summary", "glossary", "verification", "conventions"] + Self.layerDocs.map { "op-\($0.vendorClass)" }
         let nav = order.compactMap { page in markdown.first { $0.page == page } }
         let pages = markdown.sorted(by: { $0.page < $1.page })
         let generator = self
