@@ -12,8 +12,7 @@ struct GlossaryPageBuilder {
         let tensor = try gpu.tensorCorePeak(for: report.precision)
         let configuration = report.workload.decoder.configuration
         let experts = configuration.routedExperts, topK = configuration.expertsPerToken
-        // E_t = E·(1 − (1 − k/E)^B) at B = 8: the expected experts 8 tokens touch.
-        let touchedAtEight = Double(experts) * (1 - Foundation.pow(1 - Double(topK) / Double(experts), 8))
+        let touchedAtEight = RoutedExperts.expectedDistinctExperts(experts: experts, perToken: topK, tokens: 8)
         return [
             "title": "Glossary",
             "gpu": Markup.escape(gpu.name, for: .markdown),

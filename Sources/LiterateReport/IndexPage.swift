@@ -15,34 +15,17 @@ struct IndexPageBuilder {
         let result = try PageCostEvaluator(for: page).result(page, gpu: report.gpu)
         let breakdown = PageBreakdownView(breakdown: try PageModuleBreakdown(result))
         let totals = report.totals
-        var view: [String: Any] = [
+        var view = try breakdown.view(stageFile: Self.stagesChartFile, classFile: Self.classesChartFile)
+        view.merge([
             "title": title,
             "readme": readme,
-            "page": page.label,
-            "gpu": Markup.escape(report.gpu.name, for: .markdown),
-            "precision": report.precision.rawValue,
-            "batch": Format.count(page.batch),
-            "outputTokens": Format.count(page.outputTokens),
-            "prompt": Format.count(page.promptTokens),
-            "visionTokens": Format.count(page.workload.visionTokensPerPage),
-            "promptText": Format.count(page.workload.decoder.promptTextTokens),
-            "pageSeconds": Format.seconds(result.secondsPerPage),
-            "headline": breakdown.headline,
-            "decodeShare": breakdown.decodeShare,
-            "topDecode": breakdown.topDecodeClasses,
-            "stages": try breakdown.stageRows(),
-            "batchSeconds": Format.seconds(result.batchSeconds),
-            "classes": breakdown.classRows,
-            "stagesChart": Self.stagesChartFile,
-            "classesChart": Self.classesChartFile,
             "parameters": Format.count(totals.parameters),
             "weightBytes": Format.bytes(result.cost.weightBytes),
             "kvCacheBytes": Format.bytes(result.cost.kvCacheBytes),
             "finalPositions": Format.count(page.finalPositions),
             "peakBytes": Format.bytes(result.peakMemoryBytes),
             "layers": layers,
-            "logitsNote": "",
-        ]
+        ]) { $1 }
         // Logits: the page prices prefill as a server runs it; the per-call pages as Hugging Face does.
         let prefillFLOPs = result.stage(.prefill).cost.totalFLOPs
         if let summaryPrefill = report.stage(.prefill), report.workload.decoder.logits != page.prefillLogits {

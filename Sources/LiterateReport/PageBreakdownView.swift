@@ -19,6 +19,30 @@ struct PageBreakdownView {
         PageCostPageBuilder.totalsLines(result).filter { $0["what"] != "batch time T" }
     }
 
+    /// The keys `templates/page-breakdown.mustache` reads, with the charts' files.
+    func view(stageFile: String, classFile: String) throws -> [String: Any] {
+        let page = result.page
+        return [
+            "gpu": Markup.escape(result.gpu.name, for: .markdown),
+            "precision": page.precision.rawValue,
+            "page": page.label,
+            "batch": Format.count(page.batch),
+            "outputTokens": Format.count(page.outputTokens),
+            "prompt": Format.count(page.promptTokens),
+            "visionTokens": Format.count(page.workload.visionTokensPerPage),
+            "promptText": Format.count(page.workload.decoder.promptTextTokens),
+            "headline": headline,
+            "decodeShare": decodeShare,
+            "topDecode": topDecodeClasses,
+            "stages": try stageRows(),
+            "batchSeconds": Format.seconds(result.batchSeconds),
+            "classes": classRows,
+            "stagesChart": stageFile,
+            "classesChart": classFile,
+            "logitsNote": "",
+        ]
+    }
+
     /// `T_decode / T`.
     var decodeShare: String { Self.share(result.stage(.decode).seconds, of: result.batchSeconds) }
 

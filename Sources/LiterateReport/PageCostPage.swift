@@ -44,6 +44,9 @@ struct PageCostPageBuilder {
             "claimsGPU": Markup.escape(Self.claimsGPU.name, for: .markdown),
         ]
         view["stages"] = try result.stages.map { try Self.stageRow($0, result) }
+        view["picker"] = GPUPagesBuilder.picker(current: nil)
+        view.merge(try GPUPagesBuilder.decodeSplitView(
+            PageBreakdownView(breakdown: try PageModuleBreakdown(result)), evaluator: evaluator)) { $1 }
         view["decodeBytes"] = Format.code(PageReport.decodeSumLine(result, \.ioBytes, unit: SIUnits.bytes))
         view["decodeFLOPs"] = Format.code(PageReport.decodeSumLine(result, \.tensorCoreFLOPs, unit: SIUnits.flops))
         view["decodeTime"] = Format.code(try Self.decodeTimeLine(result))

@@ -39,7 +39,7 @@ public struct SiteGenerator: Sendable {
         let layerBuilder = LayerPageBuilder(report: report, docs: Self.layerDocs)
         let root = self.root
         // The pages are independent: render them on all cores, the heaviest first.
-        let jobs: [PageJob] = [.summary, .verification, .pageCost] + Self.layerDocs.map(PageJob.layer)
+        let jobs: [PageJob] = [.summary, .verification, .pageCost, .gpuPages] + Self.layerDocs.map(PageJob.layer)
         let rooflines = RooflineOverview(report: report, directory: layerBuilder.directory)
         let stageCharts = try rooflines.stageCharts()
         let outputs = try parallelMap(jobs) { job -> PageOutput in
@@ -55,6 +55,9 @@ public struct SiteGenerator: Sendable {
             case .pageCost:
                 let (view, charts) = try PageCostPageBuilder(report: report).view()
                 return .pageCost(text: try templates.render("page-cost.md", view), charts: charts)
+            case .gpuPages:
+                let (views, charts) = try GPUPagesBuilder(report: report).views()
+                return .gpuPages(try views.map { ($0.page, $0.title, try templates.render("gpu.md", $0.view)) }, charts: charts)
             case .verification:
                 let runs = try ReferenceRun.loadAll(root: root)
                 return .verification(text: try templates.render("verification.md", try VerificationPageBuilder(runs: runs).view()))
@@ -75,7 +78,10 @@ public struct SiteGenerator: Sendable {
                 markdown.append(("verification", "Verification", text))
             case let .pageCost(text, charts):
                 markdown.append(("page-cost", "What a page costs", text))
-                pageCostCharts = charts
+                pageCostCharts.merge(charts) { $1 }
+            case let .gpuPages(pages, charts):
+                markdown += pages
+                pageCostCharts.merge(charts) { $1 }
             }
         }
 
@@ -99,10 +105,11 @@ public struct SiteGenerator: Sendable {
         let order = ["index", "page-cost", "summary", "glossary", "verification", "conventions"] + Self.layerDocs.map { "op-\($0.vendorClass)" }
         let nav = order.compactMap { page in markdown.first { $0.page == page } }
         let pages = markdown.sorted(by: { $0.page < $1.page })
+        let sitePages = Set(markdown.map(\.page))
         let generator = self
         let chartFiles = charts
         let htmlPages = try parallelMap(pages.map { Page(page: $0.page, title: $0.title, text: $0.text) }) { page in
-            try generator.htmlPage((page.page, page.title, page.text), nav: nav, templates: templates, charts: chartFiles)
+            try generator.htmlPage((page.page, page.title, page.text), nav: nav, pages: sitePages, templates: templates, charts: chartFiles)
         }
         for (page, html) in zip(pages, htmlPages) {
             files.append(("kb/\(page.page).md", Data(page.text.utf8)))
@@ -140,6 +147,7 @@ public struct SiteGenerator: Sendable {
         case summary
         case verification
         case pageCost
+        case gpuPages
     }
 
     private enum PageOutput {
@@ -147,6 +155,7 @@ public struct SiteGenerator: Sendable {
         case summary(text: String, charts: [SweepChart])
         case verification(text: String)
         case pageCost(text: String, charts: [String: String])
+        case gpuPages([(page: String, title: String, text: String)], charts: [String: String])
     }
 
     /// One layer page, its roofline point for the chart, and its row on the index.
@@ -266,11 +275,11 @@ public struct SiteGenerator: Sendable {
 
     private func htmlPage(
         _ page: (page: String, title: String, text: String), nav: [(page: String, title: String, text: String)],
-        templates: TemplateSet, charts: [String: String]
+        pages: Set<String>, templates: TemplateSet, charts: [String: String]
     ) throws -> String {
         var options: RenderOptions = [.headingAnchors]
         if allowRawHTML { options.insert(.unsafe) }
-        var body = HTMLLinks.rewrite(CommonMark.html(from: page.text, options: options), pages: Set(nav.map(\.page)))
+        var body = HTMLLinks.rewrite(CommonMark.html(from: page.text, options: options), pages: pages)
         body = Self.inlineCharts(body, charts: charts)
         let view: [String: Any] = [
             "title": page.title,
