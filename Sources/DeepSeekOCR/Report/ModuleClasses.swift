@@ -70,7 +70,7 @@ public enum ModuleClass: String, CaseIterable, Sendable {
 
 extension PassCost {
     /// `self + other·count`, each field overflow-checked.
-    func adding(_ other: PassCost, times count: Int) throws -> PassCost {
+    public func adding(_ other: PassCost, times count: Int) throws -> PassCost {
         try AffinePassCost.combine(self, 1, other, count)
     }
 
