@@ -170,7 +170,9 @@ public struct SiteGenerator: Sendable {
         guard hint.title == doc.vendorClass else {
             throw SiteError(file: doc.hintDoc, line: 1, "title '# \(hint.title)' should be '# \(doc.vendorClass)'")
         }
-        let text = try templates.render("layer.md", try builder.view(for: occurrence, hint: hint, links: links))
+        var view = try builder.view(for: occurrence, hint: hint, links: links)
+        view["neighbours"] = Self.neighbours(of: doc)
+        let text = try templates.render("layer.md", view)
         let primary = occurrence.configurations[0]
         let point = try report.roofline(primary.metrics.forward)
         return .layer(doc, text: text, point: point, link: [
@@ -180,6 +182,16 @@ public struct SiteGenerator: Sendable {
             "instances": Format.count(occurrence.configurations.reduce(0) { $0 + $1.paths.count }),
             "configurations": Format.count(occurrence.configurations.count),
         ])
+    }
+
+    /// "← previous: [A](op-A.md) · next: [C](op-C.md) →" in the layer pages' order.
+    static func neighbours(of doc: LayerDoc) -> String {
+        let docs = layerDocs
+        guard let index = docs.firstIndex(where: { $0.vendorClass == doc.vendorClass }) else { return "" }
+        var parts: [String] = []
+        if index > 0 { parts.append("← previous: [\(docs[index - 1].vendorClass)](op-\(docs[index - 1].vendorClass).md)") }
+        if index + 1 < docs.count { parts.append("next: [\(docs[index + 1].vendorClass)](op-\(docs[index + 1].vendorClass).md) →") }
+        return parts.joined(separator: " · ")
     }
 
     /// A rendered Markdown page.

@@ -1,5 +1,6 @@
 import Foundation
 import DeepSeekOCR
+import ModelMeter
 import LiterateReport
 
 /// The real project tree, and scratch copies of it for tests that break things on purpose.
@@ -11,13 +12,15 @@ enum TestProject {
     /// The default workload's report (dsocr-standard-v1 on the RTX 5090, bf16).
     static func standardReport() throws -> ModelReport { try ModelReport(workload: try Workload.standard(), stages: ModelStage.allCases) }
 
-    /// Files of the standard site: pages (index, summary, verification, conventions, one per
-    /// layer type) and charts (a roofline per stage: sam_model, vision_model, projector, prefill,
-    /// decode; one per layer page; 2 sweeps × 4) in kb/ and html/, plus report.json and report.csv
-    /// at the top and in kb/ and html/.
+    /// Files of the standard site: pages (index, summary, page-cost, glossary, verification,
+    /// conventions, one per layer type, one page cost per catalog GPU) and charts (a roofline per
+    /// stage: sam_model, vision_model, projector, prefill, decode; one per layer page; 2 sweeps × 4;
+    /// the page-cost stage and serving charts; the front page's two share bars; per GPU two share
+    /// bars and the time-against-tokens line) in kb/ and html/, plus report.json and report.csv at
+    /// the top and in kb/ and html/.
     static var expectedSiteFileCount: Int {
-        let pages = 5 + DeepSeekOCRModel.layers.count          // index, summary, page-cost, verification, conventions
-        let charts = 5 + DeepSeekOCRModel.layers.count + 2 * 4 + 2  // + the page-cost stage and serving charts
+        let pages = 6 + DeepSeekOCRModel.layers.count + GPUCatalog.all.count
+        let charts = 5 + DeepSeekOCRModel.layers.count + 2 * 4 + 2 + 2 + 3 * GPUCatalog.all.count
         return 2 * (pages + charts) + 2 * 3
     }
 
