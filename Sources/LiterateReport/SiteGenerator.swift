@@ -292,7 +292,7 @@ public struct SiteGenerator: Sendable {
         var options: RenderOptions = [.headingAnchors]
         if allowRawHTML { options.insert(.unsafe) }
         var body = HTMLLinks.rewrite(CommonMark.html(from: page.text, options: options), pages: pages)
-        body = Self.inlineCharts(body, charts: charts)
+        body = FlowchartDiagram.inline(Self.inlineCharts(body, charts: charts))
         let view: [String: Any] = [
             "title": page.title,
             "content": body,
