@@ -246,6 +246,52 @@ public struct SiteGenerator: Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Adds line-break opportunities (`<wbr>`) to module paths and run names in table cells (code
+    /// holding a `.` or `/`): after each `.`, `/` and `_` and between the words of a camel-case
+    /// name, so `model.layers.1…11.mlp.shared_experts` wraps between its parts and words and never
+    /// inside a word. Names without a `.` or `/` (`FlopCounterMode`) stay whole.
+    static func breakablePaths(_ html: String) -> String {
+        let bytes = Array(html.utf8)
+        let cellOpen = Array("<td".utf8), cellClose = Array("</td>".utf8)
+        let codeOpen = Array("<code>".utf8), codeClose = Array("</code>".utf8), wordBreak = Array("<wbr>".utf8)
+        let (lt, dot, slash, underscore) = (UInt8(ascii: "<"), UInt8(ascii: "."), UInt8(ascii: "/"), UInt8(ascii: "_"))
+        func matches(_ pattern: [UInt8], at index: Int) -> Bool {
+            index + pattern.count <= bytes.count && bytes[index..<(index + pattern.count)].elementsEqual(pattern)
+        }
+        func isLower(_ b: UInt8) -> Bool { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(b) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(b) }
+        func isUpper(_ b: UInt8) -> Bool { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(b) }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + bytes.count / 16)
+        var inCell = false
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == lt {
+                if matches(cellOpen, at: index) { inCell = true }
+                else if matches(cellClose, at: index) { inCell = false }
+                else if inCell && matches(codeOpen, at: index) {
+                    let start = index + codeOpen.count
+                    var end = start
+                    while end < bytes.count && !matches(codeClose, at: end) { end += 1 }
+                    let content = bytes[start..<end]
+                    out += codeOpen
+                    let isPath = content.contains(dot) || content.contains(slash)
+                    for (offset, b) in content.enumerated() {
+                        let position = start + offset
+                        if isPath && isUpper(b) && position > start && isLower(bytes[position - 1]) { out += wordBreak }
+                        out.append(b)
+                        if isPath && (b == dot || b == slash || b == underscore) { out += wordBreak }
+                    }
+                    index = end
+                    continue
+                }
+            }
+            out.append(byte)
+            index += 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
     /// Every layer type has a hint doc and every op doc has a layer type.
     private func checkLayerDocCoverage() throws {
         let expected = Set(Self.layerDocs.map { URL(fileURLWithPath: $0.hintDoc).lastPathComponent })
@@ -292,7 +338,7 @@ public struct SiteGenerator: Sendable {
         var options: RenderOptions = [.headingAnchors]
         if allowRawHTML { options.insert(.unsafe) }
         var body = HTMLLinks.rewrite(CommonMark.html(from: page.text, options: options), pages: pages)
-        body = FlowchartDiagram.inline(Self.inlineCharts(body, charts: charts))
+        body = Self.breakablePaths(FlowchartDiagram.inline(Self.inlineCharts(body, charts: charts)))
         let view: [String: Any] = [
             "title": page.title,
             "content": body,
