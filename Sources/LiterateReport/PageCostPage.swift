@@ -85,7 +85,7 @@ struct PageCostPageBuilder {
             view["decodeRegime"] = "the first decode step becomes compute-bound at B = \(b)"
         } else {
             view["decodeRegime"] = String(
-                format: "decode never leaves the memory roof: even at B = %ld (memory ignored) the first step's intensity is %.1f FLOP/B, below the ridge point of %.1f FLOP/B",
+                format: "decode never leaves the memory roof: even at B = %ld (memory ignored) the first step's intensity is %.1f FLOP/byte, below the ridge point of %.1f FLOP/byte",
                 ServingAnalysis.largestBatchSearched, serving.decodeIntensityAtLargestSearched, serving.ridgePoint)
         }
         let curve = LineChart(

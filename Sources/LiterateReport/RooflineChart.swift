@@ -95,7 +95,7 @@ struct RooflineChart {
         s += "<text x=\"\(f(x(labelAt)))\" y=\"\(f(y(bandwidth * labelAt) - 8))\" fill=\"#1f4e8c\" transform=\"rotate(-\(f(slopeAngle())) \(f(x(labelAt))) \(f(y(bandwidth * labelAt) - 8)))\">memory \(Int(gpu.memoryBandwidthGBps)) GB/s</text>\n"
         for (row, (value, color, name)) in [(ridge, "#1f4e8c", "tensor-core ridge"), (cudaRidge, "#c05621", "CUDA-core ridge")].enumerated() {
             s += "<line x1=\"\(f(x(value)))\" y1=\"\(f(top))\" x2=\"\(f(x(value)))\" y2=\"\(f(height - bottom))\" stroke=\"\(color)\" stroke-dasharray=\"2 3\"/>\n"
-            s += "<text x=\"\(f(x(value) + 4))\" y=\"\(f(height - bottom - 8 - Double(row) * 16))\" fill=\"\(color)\">\(name) \(String(format: "%.1f", value)) FLOP/B</text>\n"
+            s += "<text x=\"\(f(x(value) + 4))\" y=\"\(f(height - bottom - 8 - Double(row) * 16))\" fill=\"\(color)\">\(name) \(String(format: "%.1f", value)) FLOP/byte</text>\n"
         }
 
         // Point labels keep clear of the roof and ridge labels.
@@ -107,7 +107,7 @@ struct RooflineChart {
         ]
         for (row, (value, name)) in [(ridge, "tensor-core ridge"), (cudaRidge, "CUDA-core ridge")].enumerated() {
             let baseline = height - bottom - 8 - Double(row) * 16
-            reserved.append(Box(x0: x(value) + 4, y0: baseline - 12, x1: x(value) + 4 + textWidth(name + " 000.0 FLOP/B") * 1.1, y1: baseline + 3))
+            reserved.append(Box(x0: x(value) + 4, y0: baseline - 12, x1: x(value) + 4 + textWidth(name + " 000.0 FLOP/byte") * 1.1, y1: baseline + 3))
         }
         s += placePoints(reserved: reserved)
         // Legend, top left of the plot (an empty corner: nothing is compute-bound at low intensity).

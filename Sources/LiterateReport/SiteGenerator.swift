@@ -65,12 +65,13 @@ public struct SiteGenerator: Sendable {
         }
         var layerLinks: [[String: String]] = []
         var sweepCharts: [SweepChart] = []
-        var pageCostCharts: [String: String] = [:]
+        var pageCharts: [String: String] = [:]
         for output in outputs {
             switch output {
-            case let .layer(doc, text, _, link):
+            case let .layer(doc, text, _, tree, link):
                 markdown.append(("op-\(doc.vendorClass)", doc.vendorClass, text))
                 layerLinks.append(link)
+                pageCharts.merge(tree) { $1 }
             case let .summary(text, charts):
                 markdown.append(("summary", "Model summary", text))
                 sweepCharts = charts
@@ -78,10 +79,10 @@ public struct SiteGenerator: Sendable {
                 markdown.append(("verification", "Verification", text))
             case let .pageCost(text, charts):
                 markdown.append(("page-cost", "What a page costs", text))
-                pageCostCharts.merge(charts) { $1 }
+                pageCharts.merge(charts) { $1 }
             case let .gpuPages(pages, charts):
                 markdown += pages
-                pageCostCharts.merge(charts) { $1 }
+                pageCharts.merge(charts) { $1 }
             }
         }
 
@@ -99,7 +100,7 @@ public struct SiteGenerator: Sendable {
             charts[chart.file] = chart.svg
         }
         for sweep in sweepCharts { charts[sweep.fileName] = sweep.svg() }
-        charts.merge(pageCostCharts) { $1 }
+        charts.merge(pageCharts) { $1 }
         charts.merge(indexCharts) { $1 }
         var files: [(path: String, data: Data)] = []
         let order = ["index", "page-cost", "summary", "glossary", "verification", "conventions"] + Self.layerDocs.map { "op-\($0.vendorClass)" }
@@ -151,7 +152,7 @@ public struct SiteGenerator: Sendable {
     }
 
     private enum PageOutput {
-        case layer(LayerDoc, text: String, point: RooflinePoint, link: [String: String])
+        case layer(LayerDoc, text: String, point: RooflinePoint, tree: [String: String], link: [String: String])
         case summary(text: String, charts: [SweepChart])
         case verification(text: String)
         case pageCost(text: String, charts: [String: String])
@@ -172,10 +173,20 @@ public struct SiteGenerator: Sendable {
         }
         var view = try builder.view(for: occurrence, hint: hint, links: links)
         view["neighbours"] = Self.neighbours(of: doc)
+        // The module tree of the most expensive configuration, drawn from the model's own tree.
+        let primaryTree = try occurrence.configurations[0].layer.evaluate(precision: report.precision)
+        var tree: [String: String] = [:]
+        if !primaryTree.children.isEmpty {
+            let file = "tree-op-\(doc.vendorClass).svg"
+            tree[file] = ModuleTreeDiagram(title: "\(doc.vendorClass) · \(occurrence.configurations[0].name)", root: primaryTree).svg()
+            view["moduleTree"] = [["file": file]]
+        } else {
+            view["moduleTree"] = [[String: String]]()
+        }
         let text = try templates.render("layer.md", view)
         let primary = occurrence.configurations[0]
         let point = try report.roofline(primary.metrics.forward)
-        return .layer(doc, text: text, point: point, link: [
+        return .layer(doc, text: text, point: point, tree: tree, link: [
             "name": doc.vendorClass, "page": "op-\(doc.vendorClass).md",
             "forward": Format.flops(primary.metrics.forward.totalFLOPs),
             "bound": point.bound.rawValue,

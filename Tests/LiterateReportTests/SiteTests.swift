@@ -203,7 +203,8 @@ struct SiteTests {
             #expect(!TestProject.text(file.data).contains("<img"), "\(file.path) still has an <img>")
         }
         let attention = files.first { $0.path == "html/op-Attention.html" }.map { TestProject.text($0.data) } ?? ""
-        #expect(attention.components(separatedBy: "<svg").count - 1 == 1)
+        // Its roofline, its Internals flowchart and its module tree.
+        #expect(attention.components(separatedBy: "<svg").count - 1 == 3)
     }
 
     @Test("the Attention page shows the QKV formula, its substitution and its value together")

@@ -16,11 +16,14 @@ enum TestProject {
     /// conventions, one per layer type, one page cost per catalog GPU) and charts (a roofline per
     /// stage: sam_model, vision_model, projector, prefill, decode; one per layer page; 2 sweeps × 4;
     /// the page-cost stage and serving charts; the front page's two share bars; per GPU two share
-    /// bars and the time-against-tokens line) in kb/ and html/, plus report.json and report.csv at
+    /// bars and the time-against-tokens line; a module tree per layer type with children) in kb/ and html/, plus report.json and report.csv at
     /// the top and in kb/ and html/.
     static var expectedSiteFileCount: Int {
         let pages = 6 + DeepSeekOCRModel.layers.count + GPUCatalog.all.count
-        let charts = 5 + DeepSeekOCRModel.layers.count + 2 * 4 + 2 + 2 + 3 * GPUCatalog.all.count
+        // A module-tree diagram for each documented type that has child modules.
+        let report = try! standardReport()
+        let trees = Set(report.instancesWithRoots.filter { $0.layer.doc != nil && !$0.layer.children.isEmpty }.map(\.layer.typeName)).count
+        let charts = 5 + DeepSeekOCRModel.layers.count + 2 * 4 + 2 + 2 + 3 * GPUCatalog.all.count + trees
         return 2 * (pages + charts) + 2 * 3
     }
 
