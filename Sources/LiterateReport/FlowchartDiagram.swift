@@ -182,23 +182,34 @@ struct FlowchartDiagram {
     /// Replaces every `<pre><code class="language-mermaid">…</code></pre>` whose flowchart parses
     /// with its drawing.
     static func inline(_ html: String) -> String {
-        let open = "<pre><code class=\"language-mermaid\">", close = "</code></pre>"
-        guard html.contains(open) else { return html }
-        var out = ""
-        var rest = Substring(html)
-        while let start = rest.range(of: open), let end = rest[start.upperBound...].range(of: close) {
-            out += rest[..<start.lowerBound]
-            let source = String(rest[start.upperBound..<end.lowerBound])
+        // Byte search: Foundation's string search is slow on Linux and this runs on every page.
+        let bytes = Array(html.utf8)
+        let open = Array("<pre><code class=\"language-mermaid\">".utf8), close = Array("</code></pre>".utf8)
+        func find(_ pattern: [UInt8], from start: Int) -> Int? {
+            var index = start
+            while index + pattern.count <= bytes.count {
+                if bytes[index] == pattern[0] && bytes[index..<(index + pattern.count)].elementsEqual(pattern) { return index }
+                index += 1
+            }
+            return nil
+        }
+        guard var start = find(open, from: 0) else { return html }
+        var out: [UInt8] = []
+        var copied = 0
+        while let end = find(close, from: start + open.count) {
+            let source = String(decoding: bytes[(start + open.count)..<end], as: UTF8.self)
                 .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&gt;", with: ">")
                 .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&#39;", with: "'")
                 .replacingOccurrences(of: "&amp;", with: "&")
             if let diagram = FlowchartDiagram(source: source) {
-                out += "<figure class=\"chart diagram\">" + diagram.svg() + "</figure>"
-            } else {
-                out += rest[start.lowerBound..<end.upperBound]
+                out += bytes[copied..<start]
+                out += Array("<figure class=\"chart diagram\">\(diagram.svg())</figure>".utf8)
+                copied = end + close.count
             }
-            rest = rest[end.upperBound...]
+            guard let next = find(open, from: end + close.count) else { break }
+            start = next
         }
-        return out + rest
+        out += bytes[copied...]
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -31,14 +31,17 @@ struct GPUPagesBuilder {
         let evaluator = PageCostEvaluator(for: page)
         var pages: [(page: String, title: String, view: [String: Any])] = []
         var charts: [String: String] = [:]
+        // The GPU-independent splits, evaluated once for every GPU.
+        let prefill = try PageModuleBreakdown.prefill(page), decodeStep = try PageModuleBreakdown.decodeStep(page)
+        let batchSteps = try Self.batchSteps(page)
         for gpu in GPUCatalog.all {
             let name = Self.pageName(gpu)
             let result = try evaluator.result(page, gpu: gpu)
-            let breakdown = PageBreakdownView(breakdown: try PageModuleBreakdown(result))
+            let breakdown = PageBreakdownView(breakdown: try PageModuleBreakdown(result, prefill: prefill, decodeStep: decodeStep))
             let (stageFile, classFile, tokensFile) = ("\(name)-stages.svg", "\(name)-classes.svg", "\(name)-tokens.svg")
             var view = try breakdown.view(stageFile: stageFile, classFile: classFile)
             charts.merge(breakdown.charts(stageFile: stageFile, classFile: classFile)) { $1 }
-            view.merge(try Self.decodeSplitView(breakdown, evaluator: evaluator)) { $1 }
+            view.merge(try Self.decodeSplitView(breakdown, batchSteps: batchSteps)) { $1 }
             let lengths = try Self.outputTokens.map { try evaluator.result(try page.withOutputTokens($0), gpu: gpu) }
             view["title"] = "A page on the \(Markup.escape(gpu.name, for: .markdown))"
             view["picker"] = Self.picker(current: gpu)
@@ -74,9 +77,14 @@ struct GPUPagesBuilder {
         return (pages, charts)
     }
 
+    /// A decode step per class for each of `splitBatches`.
+    static func batchSteps(_ page: PageWorkload) throws -> [[ModuleClass: AffinePassCost]] {
+        try splitBatches.map { try PageModuleBreakdown.decodeStep(try page.withBatch($0)) }
+    }
+
     /// The keys of `templates/decode-split.mustache`: one decode step split by module class at
     /// the first and the last step, and at the first step as the batch grows.
-    static func decodeSplitView(_ breakdown: PageBreakdownView, evaluator: PageCostEvaluator) throws -> [String: Any] {
+    static func decodeSplitView(_ breakdown: PageBreakdownView, batchSteps: [[ModuleClass: AffinePassCost]]) throws -> [String: Any] {
         let result = breakdown.result
         let page = result.page
         let first = page.promptTokens, last = page.promptTokens + page.outputTokens - 1
@@ -84,8 +92,8 @@ struct GPUPagesBuilder {
         let configuration = page.workload.decoder.configuration
         var batchRows: [[String: Any]] = []
         var batchHeads: [[String: String]] = []
-        let steps = try splitBatches.map { batch in
-            try PageModuleBreakdown(try evaluator.result(try page.withBatch(batch), gpu: result.gpu)).decodeStepSeconds(at: first)
+        let steps = try batchSteps.map {
+            try PageModuleBreakdown.decodeStepSeconds($0, at: first, gpu: result.gpu, precision: page.precision)
         }
         for (batch, step) in zip(splitBatches, steps) {
             let total = step.seconds.values.reduce(0, +)

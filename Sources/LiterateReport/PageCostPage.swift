@@ -46,7 +46,7 @@ struct PageCostPageBuilder {
         view["stages"] = try result.stages.map { try Self.stageRow($0, result) }
         view["picker"] = GPUPagesBuilder.picker(current: nil)
         view.merge(try GPUPagesBuilder.decodeSplitView(
-            PageBreakdownView(breakdown: try PageModuleBreakdown(result)), evaluator: evaluator)) { $1 }
+            PageBreakdownView(breakdown: try PageModuleBreakdown(result)), batchSteps: try GPUPagesBuilder.batchSteps(page))) { $1 }
         view["decodeBytes"] = Format.code(PageReport.decodeSumLine(result, \.ioBytes, unit: SIUnits.bytes))
         view["decodeFLOPs"] = Format.code(PageReport.decodeSumLine(result, \.tensorCoreFLOPs, unit: SIUnits.flops))
         view["decodeTime"] = Format.code(try Self.decodeTimeLine(result))

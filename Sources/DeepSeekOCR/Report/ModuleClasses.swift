@@ -103,25 +103,15 @@ public struct PageModuleBreakdown: Sendable {
     public let seconds: [ModelStage: [ModuleClass: Double]]
 
     public init(_ result: PageResult) throws {
+        try self.init(result, prefill: try Self.prefill(result.page), decodeStep: try Self.decodeStep(result.page))
+    }
+
+    /// The split of `result` given its GPU-independent parts (``prefill(_:)``, ``decodeStep(_:)``
+    /// of the same page), so one page on several GPUs is evaluated once.
+    public init(_ result: PageResult, prefill: [ModuleClass: PassCost], decodeStep: [ModuleClass: AffinePassCost]) throws {
         self.result = result
-        let page = result.page, w = page.workload
-        let configuration = w.decoder.configuration
-        let prefillCall = try DeepseekV2ForCausalLM(
-            shape: .prefill(batch: page.batch, tokens: page.promptTokens), configuration: configuration, kernel: w.kernel,
-            logits: page.prefillLogits)
-        prefill = try ModuleClass.split(decoder: prefillCall.evaluate(precision: page.precision))
-        func step(_ cached: Int) throws -> [ModuleClass: PassCost] {
-            try ModuleClass.split(decoder: DeepseekV2ForCausalLM(
-                shape: .decode(batch: page.batch, context: cached), configuration: configuration, kernel: w.kernel, logits: .last
-            ).evaluate(precision: page.precision))
-        }
-        let one = try step(1), two = try step(2)
-        var decodeStep: [ModuleClass: AffinePassCost] = [:]
-        for moduleClass in Set(one.keys).union(two.keys) {
-            let (a, b) = (one[moduleClass] ?? PassCost(), two[moduleClass] ?? PassCost())
-            let slope = AffinePassCost.difference(b, a)
-            decodeStep[moduleClass] = AffinePassCost(intercept: AffinePassCost.difference(a, slope), slope: slope)
-        }
+        let page = result.page
+        self.prefill = prefill
         self.decodeStep = decodeStep
 
         let gpu = result.gpu, precision = page.precision
@@ -136,6 +126,34 @@ public struct PageModuleBreakdown: Sendable {
             decodeSeconds[moduleClass] = decodeTime.seconds(ofPart: try cost.at(page.promptTokens), slope: cost.slope)
         }
         seconds = [.vision: [.vision: result.stage(.vision).seconds], .prefill: prefillSeconds, .decode: decodeSeconds]
+    }
+
+    /// The prefill call of `page` per class.
+    public static func prefill(_ page: PageWorkload) throws -> [ModuleClass: PassCost] {
+        let w = page.workload
+        return try ModuleClass.split(decoder: DeepseekV2ForCausalLM(
+            shape: .prefill(batch: page.batch, tokens: page.promptTokens), configuration: w.decoder.configuration, kernel: w.kernel,
+            logits: page.prefillLogits
+        ).evaluate(precision: page.precision))
+    }
+
+    /// One decode step of `page` per class, `c(L) = c(0) + Δ·L`: the step evaluated at `L` = 1 and 2.
+    public static func decodeStep(_ page: PageWorkload) throws -> [ModuleClass: AffinePassCost] {
+        let w = page.workload
+        func step(_ cached: Int) throws -> [ModuleClass: PassCost] {
+            try ModuleClass.split(decoder: DeepseekV2ForCausalLM(
+                shape: .decode(batch: page.batch, context: cached), configuration: w.decoder.configuration, kernel: w.kernel,
+                logits: .last
+            ).evaluate(precision: page.precision))
+        }
+        let one = try step(1), two = try step(2)
+        var decodeStep: [ModuleClass: AffinePassCost] = [:]
+        for moduleClass in Set(one.keys).union(two.keys) {
+            let (a, b) = (one[moduleClass] ?? PassCost(), two[moduleClass] ?? PassCost())
+            let slope = AffinePassCost.difference(b, a)
+            decodeStep[moduleClass] = AffinePassCost(intercept: AffinePassCost.difference(a, slope), slope: slope)
+        }
+        return decodeStep
     }
 
     /// A class's time over the whole job: vision + prefill + decode.
@@ -157,11 +175,17 @@ public struct PageModuleBreakdown: Sendable {
     /// One decode step at `cached` positions split by class: each class's share of the step's
     /// bound (bytes for a memory-bound step, compute time otherwise).
     public func decodeStepSeconds(at cached: Int) throws -> (bound: RooflineBound, seconds: [ModuleClass: Double]) {
-        let gpu = result.gpu, precision = result.page.precision
-        let total = try result.cost.decodeStep.cost.at(cached)
+        try Self.decodeStepSeconds(decodeStep, at: cached, gpu: result.gpu, precision: result.page.precision)
+    }
+
+    /// A decode step given per class (`classes`) at `cached` positions, split by the roof that binds the whole step.
+    public static func decodeStepSeconds(
+        _ classes: [ModuleClass: AffinePassCost], at cached: Int, gpu: GPUSpec, precision: Precision
+    ) throws -> (bound: RooflineBound, seconds: [ModuleClass: Double]) {
+        let total = try classes.values.reduce(PassCost()) { try $0.adding(try $1.at(cached), times: 1) }
         let bound = try RooflinePoint(cost: total, gpu: gpu, precision: precision).bound
         var seconds: [ModuleClass: Double] = [:]
-        for (moduleClass, cost) in decodeStep {
+        for (moduleClass, cost) in classes {
             seconds[moduleClass] = try cost.at(cached).seconds(whenCallIsBoundBy: bound, gpu: gpu, precision: precision)
         }
         return (bound, seconds)
