@@ -5,7 +5,8 @@ enum Format {
     static func flops(_ value: Int) -> String { SIUnits.flops(value) }
     static func bytes(_ value: Int) -> String { SIUnits.bytes(value) }
     static func count(_ value: Int) -> String { SIUnits.grouped(value) }
-    static func intensity(_ value: Double) -> String { String(format: "%.1f FLOP/B", value) }
+    /// FLOP per byte, spelled out: in formulas `B` is the batch.
+    static func intensity(_ value: Double) -> String { String(format: "%.1f FLOP/byte", value) }
     static func seconds(_ value: Double) -> String { SIUnits.seconds(value) }
     static func throughput(_ value: Double) -> String { SIUnits.flopsPerSecond(value) }
     static func percent(_ part: Int, of whole: Int) -> String {

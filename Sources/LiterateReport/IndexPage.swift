@@ -1,95 +1,39 @@
 import ModelMeter
 import DeepSeekOCR
 
-/// Builds the view of `templates/index.md.mustache`: the reader's front page. What runs, the
-/// headline figures, where the time goes stage by stage, and where to read on.
+/// Builds the view of `templates/index.md.mustache`: the reader's front page. It leads with a
+/// page: its time, pages per day and tokens per second on the report's GPU (roofline floor),
+/// where that time goes by stage and by module class, then the model's facts and where to read on.
 struct IndexPageBuilder {
+    static let stagesChartFile = "index-page-stages.svg"
+    static let classesChartFile = "index-page-classes.svg"
+
     let report: ModelReport
-    /// Where each documented module's configuration is explained.
-    let directory: ConfigurationDirectory
 
-    /// One stage: a top-level module of a view (or of the model when it has no views).
-    struct Stage {
-        let name: String
-        let pass: PassCost
-        let point: RooflinePoint
-    }
-
-    /// The stages in execution order: for the vision stack, each view's children (`global/`
-    /// view: sam_model …), or the child itself; each decoder stage as one row.
-    func stages() throws -> [Stage] {
-        var stages: [Stage] = []
-        for stage in report.stages where stage.stage != .vision {
-            let type = directory.link(to: stage.model).map { "[\(stage.model.typeName)](\($0))" } ?? stage.model.typeName
-            let what = stage.stage == .prefill
-                ? "prefill of \(Format.count(report.workload.prefillTokens)) positions"
-                : "one decode step against \(Format.count(report.workload.decodeContext)) cached positions"
-            stages.append(Stage(name: "decoder \(what) (\(type))", pass: stage.totals.forward, point: try report.roofline(stage.totals.forward)))
-        }
-        guard let vision = report.stage(.vision) else { return stages }
-        var visionStages: [Stage] = []
-        for (child, evaluated) in vision.evaluated.children {
-            let members = child.isNamespace ? evaluated.children : [(child, evaluated)]
-            let prefix = child.isNamespace && !child.name.isEmpty ? LayerOccurrence.viewName(child.name + "/") + ": " : ""
-            for (member, memberEvaluated) in members {
-                let pass = memberEvaluated.metrics.forward
-                let count = member.count
-                let total = PassCost(
-                    tensorCoreFLOPs: pass.tensorCoreFLOPs * count, cudaCoreFLOPs: pass.cudaCoreFLOPs * count,
-                    ioBytes: pass.ioBytes * count)
-                let type = directory.link(to: member.layer).map { "[\(member.layer.typeName)](\($0))" } ?? member.layer.typeName
-                visionStages.append(Stage(
-                    name: "\(prefix)\(member.displayName) (\(type))", pass: total,
-                    point: try report.roofline(total)))
-            }
-        }
-        return visionStages + stages
-    }
-
-    func view(title: String, readme: String, layers: [[String: String]]) throws -> [String: Any] {
+    func view(title: String, readme: String, layers: [[String: String]]) throws -> (view: [String: Any], charts: [String: String]) {
+        let page = try PageWorkload(workload: report.workload, precision: report.precision)
+        let result = try PageCostEvaluator(for: page).result(page, gpu: report.gpu)
+        let breakdown = PageBreakdownView(breakdown: try PageModuleBreakdown(result))
         let totals = report.totals
-        let point = try report.roofline(totals.forward)
-        let stages = try stages()
-        let stageSeconds = stages.reduce(0.0) { $0 + $1.point.timeLowerBoundSeconds }
-        let widest = stages.map(\.point.timeLowerBoundSeconds).max() ?? 0
-        let stageRows: [[String: Any]] = stages.map { stage in
-            let seconds = stage.point.timeLowerBoundSeconds
-            let bar = widest > 0 ? Int((24 * seconds / widest).rounded()) : 0
-            return [
-                "stage": stage.name,
-                "time": Format.seconds(seconds),
-                "share": stageSeconds > 0 ? String(format: "%.1f %%", 100 * seconds / stageSeconds) : "0.0 %",
-                "flops": Format.flops(stage.pass.totalFLOPs),
-                "bytes": Format.bytes(stage.pass.ioBytes),
-                "bound": stage.point.bound.rawValue,
-                "bar": bar > 0 ? String(repeating: "█", count: bar) : "▏",
-            ]
-        }
-        let slowest = stages.max { $0.point.timeLowerBoundSeconds < $1.point.timeLowerBoundSeconds }
-        return [
+        var view = try breakdown.view(stageFile: Self.stagesChartFile, classFile: Self.classesChartFile)
+        view.merge([
             "title": title,
             "readme": readme,
-            "workload": report.workload.summary,
-            "visionTokens": Format.count(report.workload.visionTokensPerPage),
-            "prefillTokens": Format.count(report.workload.prefillTokens),
-            "kvCacheBytes": Format.bytes(totals.memory.kvCacheBytes),
-            "gpu": Markup.escape(report.gpu.name, for: .markdown),
-            "precision": report.precision.rawValue,
             "parameters": Format.count(totals.parameters),
-            "weightBytes": Format.bytes(totals.memory.weightBytes),
-            "activationBytes": Format.bytes(totals.memory.activationBytes),
-            "forwardFLOPs": Format.flops(totals.forward.totalFLOPs),
-            "forwardTensorCore": Format.flops(totals.forward.tensorCoreFLOPs),
-            "forwardCUDACore": Format.flops(totals.forward.cudaCoreFLOPs),
-            "forwardIO": Format.bytes(totals.forward.ioBytes),
-            "intensity": Format.intensity(point.arithmeticIntensity),
-            "timeLowerBound": Format.seconds(point.timeLowerBoundSeconds),
-            "bound": point.bound.rawValue,
-            "stageSeconds": Format.seconds(stageSeconds),
-            "slowest": slowest.map { $0.name } ?? "",
-            "slowestShare": slowest.map { stageSeconds > 0 ? String(format: "%.0f %%", 100 * $0.point.timeLowerBoundSeconds / stageSeconds) : "" } ?? "",
-            "stages": stageRows,
+            "weightBytes": Format.bytes(result.cost.weightBytes),
+            "kvCacheBytes": Format.bytes(result.cost.kvCacheBytes),
+            "finalPositions": Format.count(page.finalPositions),
+            "peakBytes": Format.bytes(result.peakMemoryBytes),
             "layers": layers,
-        ]
+        ]) { $1 }
+        // Logits: the page prices prefill as a server runs it; the per-call pages as Hugging Face does.
+        let prefillFLOPs = result.stage(.prefill).cost.totalFLOPs
+        if let summaryPrefill = report.stage(.prefill), report.workload.decoder.logits != page.prefillLogits {
+            view["logitsNote"] = "The model summary and the layer pages price the Hugging Face forward, which runs `lm_head` on "
+                + "\(report.workload.decoder.logits == .all ? "every prompt position" : "the last position only"): its prefill is "
+                + "\(Format.flops(summaryPrefill.totals.forward.totalFLOPs)) of \(Format.count(report.workload.prefillTokens)) positions "
+                + "against \(Format.flops(prefillFLOPs)) here."
+        }
+        return (view, breakdown.charts(stageFile: Self.stagesChartFile, classFile: Self.classesChartFile))
     }
 }

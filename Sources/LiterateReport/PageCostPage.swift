@@ -43,11 +43,14 @@ struct PageCostPageBuilder {
             "servingChart": Self.servingChartFile,
             "claimsGPU": Markup.escape(Self.claimsGPU.name, for: .markdown),
         ]
-        view["stages"] = try result.stages.map { try stageRow($0, result) }
+        view["stages"] = try result.stages.map { try Self.stageRow($0, result) }
+        view["picker"] = GPUPagesBuilder.picker(current: nil)
+        view.merge(try GPUPagesBuilder.decodeSplitView(
+            PageBreakdownView(breakdown: try PageModuleBreakdown(result)), batchSteps: try GPUPagesBuilder.batchSteps(page))) { $1 }
         view["decodeBytes"] = Format.code(PageReport.decodeSumLine(result, \.ioBytes, unit: SIUnits.bytes))
         view["decodeFLOPs"] = Format.code(PageReport.decodeSumLine(result, \.tensorCoreFLOPs, unit: SIUnits.flops))
-        view["decodeTime"] = Format.code(try decodeTimeLine(result))
-        view["totals"] = totalsLines(result)
+        view["decodeTime"] = Format.code(try Self.decodeTimeLine(result))
+        view["totals"] = Self.totalsLines(result)
         view["memory"] = Format.code(memoryLine(result))
 
         // The A4 scan on several GPUs, one page at a time.
@@ -82,7 +85,7 @@ struct PageCostPageBuilder {
             view["decodeRegime"] = "the first decode step becomes compute-bound at B = \(b)"
         } else {
             view["decodeRegime"] = String(
-                format: "decode never leaves the memory roof: even at B = %ld (memory ignored) the first step's intensity is %.1f FLOP/B, below the ridge point of %.1f FLOP/B",
+                format: "decode never leaves the memory roof: even at B = %ld (memory ignored) the first step's intensity is %.1f FLOP/byte, below the ridge point of %.1f FLOP/byte",
                 ServingAnalysis.largestBatchSearched, serving.decodeIntensityAtLargestSearched, serving.ridgePoint)
         }
         let curve = LineChart(
@@ -94,7 +97,8 @@ struct PageCostPageBuilder {
         return (view, [Self.stagesChartFile: stacked.svg(), Self.servingChartFile: curve.svg()])
     }
 
-    private func stageRow(_ stage: PageStageResult, _ result: PageResult) throws -> [String: Any] {
+    /// One stage of a page job: its costs and its time bound with the formula and values.
+    static func stageRow(_ stage: PageStageResult, _ result: PageResult) throws -> [String: Any] {
         let gpu = result.gpu
         let peak = try gpu.tensorCorePeak(for: result.page.precision)
         let formula: String
@@ -122,7 +126,7 @@ struct PageCostPageBuilder {
     }
 
     /// `Σ max(C, M) = N·M(L₀) + M_Δ·N(N−1)/2 = …` (the memory-bound run) plus the compute-bound run.
-    private func decodeTimeLine(_ result: PageResult) throws -> String {
+    static func decodeTimeLine(_ result: PageResult) throws -> String {
         let time = try DecodeTime(cost: result.cost, gpu: result.gpu)
         let n = result.page.outputTokens
         var text = String(
@@ -144,7 +148,8 @@ struct PageCostPageBuilder {
         return text
     }
 
-    private func totalsLines(_ result: PageResult) -> [[String: String]] {
+    /// `T`, `T / B`, pages per day and output tokens per second, each with its formula and values.
+    static func totalsLines(_ result: PageResult) -> [[String: String]] {
         let page = result.page
         let seconds = result.stages.map { String(format: "%.6g", $0.seconds) }.joined(separator: " + ")
         return [

@@ -4,7 +4,8 @@ import ModelMeter
 /// A log–log roofline chart as standalone SVG: the tensor-core and CUDA-core roofs, the
 /// memory-bandwidth slope, both ridge points, and one labelled point per kernel or
 /// configuration. Each point (with its label) links to where it is explained; labels sit beside
-/// their points where they collide with nothing, else in a list in the right margin.
+/// their points where they collide with nothing, else the point is numbered and the right
+/// margin lists the numbers with their configurations.
 struct RooflineChart {
     struct Point {
         let label: String
@@ -94,7 +95,7 @@ struct RooflineChart {
         s += "<text x=\"\(f(x(labelAt)))\" y=\"\(f(y(bandwidth * labelAt) - 8))\" fill=\"#1f4e8c\" transform=\"rotate(-\(f(slopeAngle())) \(f(x(labelAt))) \(f(y(bandwidth * labelAt) - 8)))\">memory \(Int(gpu.memoryBandwidthGBps)) GB/s</text>\n"
         for (row, (value, color, name)) in [(ridge, "#1f4e8c", "tensor-core ridge"), (cudaRidge, "#c05621", "CUDA-core ridge")].enumerated() {
             s += "<line x1=\"\(f(x(value)))\" y1=\"\(f(top))\" x2=\"\(f(x(value)))\" y2=\"\(f(height - bottom))\" stroke=\"\(color)\" stroke-dasharray=\"2 3\"/>\n"
-            s += "<text x=\"\(f(x(value) + 4))\" y=\"\(f(height - bottom - 8 - Double(row) * 16))\" fill=\"\(color)\">\(name) \(String(format: "%.1f", value)) FLOP/B</text>\n"
+            s += "<text x=\"\(f(x(value) + 4))\" y=\"\(f(height - bottom - 8 - Double(row) * 16))\" fill=\"\(color)\">\(name) \(String(format: "%.1f", value)) FLOP/byte</text>\n"
         }
 
         // Point labels keep clear of the roof and ridge labels.
@@ -106,7 +107,7 @@ struct RooflineChart {
         ]
         for (row, (value, name)) in [(ridge, "tensor-core ridge"), (cudaRidge, "CUDA-core ridge")].enumerated() {
             let baseline = height - bottom - 8 - Double(row) * 16
-            reserved.append(Box(x0: x(value) + 4, y0: baseline - 12, x1: x(value) + 4 + textWidth(name + " 000.0 FLOP/B") * 1.1, y1: baseline + 3))
+            reserved.append(Box(x0: x(value) + 4, y0: baseline - 12, x1: x(value) + 4 + textWidth(name + " 000.0 FLOP/byte") * 1.1, y1: baseline + 3))
         }
         s += placePoints(reserved: reserved)
         // Legend, top left of the plot (an empty corner: nothing is compute-bound at low intensity).
@@ -139,60 +140,85 @@ struct RooflineChart {
     /// Text width estimate for 11 px Helvetica (average glyph about 0.56 em).
     private func textWidth(_ text: String) -> Double { Double(text.count) * 6.2 }
 
-    /// Points, then labels: beside each point when the label fits inside the plot without
-    /// touching another label or point, otherwise listed in the right margin with a leader line.
+    /// Points, then labels. Configurations that land on the same spot (within 2 px) are one
+    /// point. A lone point whose label fits inside the plot without touching anything is
+    /// labelled beside it; every other point gets a number beside it, and the right margin lists
+    /// each number with all the configurations it stands for. No leader lines.
     private func placePoints(reserved: [Box]) -> String {
-        typealias Placed = (item: Point, px: Double, py: Double)
-        let placed: [Placed] = points.map { (item: $0, px: x($0.point.arithmeticIntensity), py: y($0.point.attainableFLOPS)) }
-            .sorted { a, b in a.py == b.py ? (a.px == b.px ? a.item.label < b.item.label : a.px < b.px) : a.py < b.py }
+        struct Group { var items: [Point]; let px: Double; let py: Double }
+        var groups: [Group] = []
+        for item in points {
+            let px = x(item.point.arithmeticIntensity), py = y(item.point.attainableFLOPS)
+            if let index = groups.firstIndex(where: { abs($0.px - px) <= 2 && abs($0.py - py) <= 2 }) {
+                groups[index].items.append(item)
+            } else {
+                groups.append(Group(items: [item], px: px, py: py))
+            }
+        }
+        groups.sort { a, b in a.py == b.py ? a.px < b.px : a.py < b.py }
         let plot = Box(x0: left + 2, y0: top + 2, x1: width - right - 2, y1: height - bottom - 2)
         // Keep the legend corner (top left) free.
         var taken: [Box] = [Box(x0: left, y0: top, x1: left + 150, y1: top + 66)] + reserved
-        taken += placed.map { Box(x0: $0.px - 6, y0: $0.py - 6, x1: $0.px + 6, y1: $0.py + 6) }
-        var beside: [Int: (x: Double, y: Double, anchor: String)] = [:]
-        for (index, entry) in placed.enumerated() {
-            // A point in a cluster (another within 24 px) gets a listed label: a label beside
-            // it could be read as its neighbour's.
-            let crowded = placed.enumerated().contains { other in
-                other.offset != index && hypot(other.element.px - entry.px, other.element.py - entry.py) < 24
+        taken += groups.map { Box(x0: $0.px - 6, y0: $0.py - 6, x1: $0.px + 6, y1: $0.py + 6) }
+        /// The first spot around `(px, py)` where a label `w` wide fits inside the plot touching nothing.
+        func spot(_ px: Double, _ py: Double, width w: Double, radii: [Double]) -> (x: Double, y: Double, anchor: String)? {
+            for r in radii {
+                let candidates: [(dx: Double, dy: Double, anchor: String)] = [
+                    (r, 4, "start"), (-r, 4, "end"), (r - 2, -r, "start"), (r - 2, r + 8, "start"), (-r + 2, -r, "end"), (-r + 2, r + 8, "end"),
+                ]
+                for candidate in candidates {
+                    let tx = px + candidate.dx, ty = py + candidate.dy
+                    let box = candidate.anchor == "start"
+                        ? Box(x0: tx, y0: ty - 10, x1: tx + w, y1: ty + 3) : Box(x0: tx - w, y0: ty - 10, x1: tx, y1: ty + 3)
+                    guard box.x0 >= plot.x0, box.x1 <= plot.x1, box.y0 >= plot.y0, box.y1 <= plot.y1,
+                          !taken.contains(where: { $0.overlaps(box) }) else { continue }
+                    taken.append(box)
+                    return (tx, ty, candidate.anchor)
+                }
             }
-            if crowded { continue }
-            let w = textWidth(entry.item.label)
-            let candidates: [(dx: Double, dy: Double, anchor: String)] = [
-                (9, 4, "start"), (-9, 4, "end"), (7, -9, "start"), (7, 17, "start"), (-7, -9, "end"), (-7, 17, "end"),
-            ]
-            for candidate in candidates {
-                let tx = entry.px + candidate.dx, ty = entry.py + candidate.dy
-                let box = candidate.anchor == "start"
-                    ? Box(x0: tx, y0: ty - 10, x1: tx + w, y1: ty + 3) : Box(x0: tx - w, y0: ty - 10, x1: tx, y1: ty + 3)
-                guard box.x0 >= plot.x0, box.x1 <= plot.x1, box.y0 >= plot.y0, box.y1 <= plot.y1,
-                      !taken.contains(where: { $0.overlaps(box) }) else { continue }
-                taken.append(box)
-                beside[index] = (tx, ty, candidate.anchor)
-                break
+            return nil
+        }
+        var beside: [Int: (x: Double, y: Double, anchor: String)] = [:]
+        for (index, group) in groups.enumerated() where group.items.count == 1 {
+            // A point in a cluster (another within 24 px) is numbered: a label beside it could
+            // be read as its neighbour's.
+            let crowded = groups.enumerated().contains { other in
+                other.offset != index && hypot(other.element.px - group.px, other.element.py - group.py) < 24
+            }
+            if !crowded, let place = spot(group.px, group.py, width: textWidth(group.items[0].label), radii: [9]) {
+                beside[index] = place
             }
         }
         var s = ""
+        var number = 0
+        var legend: [(number: Int, item: Point)] = []
+        for (index, group) in groups.enumerated() {
+            let first = group.items[0]
+            let open = first.href.map { "<a href=\"\(escape($0))\">" } ?? ""
+            let close = first.href == nil ? "" : "</a>"
+            let p = first.point
+            let names = group.items.map(\.label).joined(separator: "; ")
+            let tooltip = "\(names): \(Format.intensity(p.arithmeticIntensity)), \(SIUnits.flopsPerSecond(p.attainableFLOPS)), \(Format.seconds(p.timeLowerBoundSeconds)), \(p.bound.rawValue)"
+            var label = ""
+            if let place = beside[index] {
+                label = "<text x=\"\(f(place.x))\" y=\"\(f(place.y))\" text-anchor=\"\(place.anchor)\" fill=\"#1f2933\" font-size=\"11\">\(escape(first.label))</text>"
+            } else {
+                number += 1
+                legend += group.items.map { (number, $0) }
+                let place = spot(group.px, group.py, width: textWidth("\(number)") + 2, radii: [8, 14, 22, 32, 44])
+                    ?? (group.px + 8, group.py + 4, "start")
+                label = "<text x=\"\(f(place.x))\" y=\"\(f(place.y))\" text-anchor=\"\(place.anchor)\" fill=\"#1f2933\" font-size=\"11\" font-weight=\"bold\">\(number)</text>"
+            }
+            s += "\(open)<circle cx=\"\(f(group.px))\" cy=\"\(f(group.py))\" r=\"4.5\" fill=\"\(color(p.bound))\" stroke=\"#ffffff\" stroke-width=\"1\"><title>\(escape(tooltip))</title></circle>\(label)\(close)\n"
+        }
+        // The margin list: one line per configuration, under its point's number.
         let labelX = width - right + 14
         let spacing = 15.0
-        let margin = placed.indices.filter { beside[$0] == nil }
-        var marginY = top + 8
-        let lowestStart = height - bottom - spacing * Double(margin.count) + spacing
-        for (index, entry) in placed.enumerated() {
+        for (row, entry) in legend.enumerated() {
+            let ly = top + 12 + spacing * Double(row)
             let open = entry.item.href.map { "<a href=\"\(escape($0))\">" } ?? ""
             let close = entry.item.href == nil ? "" : "</a>"
-            let p = entry.item.point
-            let tooltip = "\(entry.item.label): \(Format.intensity(p.arithmeticIntensity)), \(SIUnits.flopsPerSecond(p.attainableFLOPS)), \(Format.seconds(p.timeLowerBoundSeconds)), \(p.bound.rawValue)"
-            var label: String
-            if let spot = beside[index] {
-                label = "<text x=\"\(f(spot.x))\" y=\"\(f(spot.y))\" text-anchor=\"\(spot.anchor)\" fill=\"#1f2933\" font-size=\"11\">\(escape(entry.item.label))</text>"
-            } else {
-                marginY = max(marginY, min(entry.py, lowestStart))
-                s += "<line x1=\"\(f(entry.px))\" y1=\"\(f(entry.py))\" x2=\"\(f(labelX - 3))\" y2=\"\(f(marginY - 4))\" stroke=\"#bcccdc\" stroke-width=\"0.8\"/>\n"
-                label = "<text x=\"\(f(labelX))\" y=\"\(f(marginY))\" fill=\"#1f2933\" font-size=\"11\">\(escape(entry.item.label))</text>"
-                marginY += spacing
-            }
-            s += "\(open)<circle cx=\"\(f(entry.px))\" cy=\"\(f(entry.py))\" r=\"4.5\" fill=\"\(color(p.bound))\" stroke=\"#ffffff\" stroke-width=\"1\"><title>\(escape(tooltip))</title></circle>\(label)\(close)\n"
+            s += "\(open)<text x=\"\(f(labelX))\" y=\"\(f(ly))\" fill=\"#1f2933\" font-size=\"11\"><tspan font-weight=\"bold\">\(entry.number)</tspan> \(escape(entry.item.label))</text>\(close)\n"
         }
         return s
     }

@@ -39,7 +39,7 @@ public struct SiteGenerator: Sendable {
         let layerBuilder = LayerPageBuilder(report: report, docs: Self.layerDocs)
         let root = self.root
         // The pages are independent: render them on all cores, the heaviest first.
-        let jobs: [PageJob] = [.summary, .verification, .pageCost, .measured] + Self.layerDocs.map(PageJob.layer)
+        let jobs: [PageJob] = [.summary, .verification, .pageCost, .gpuPages, .measured] + Self.layerDocs.map(PageJob.layer)
         let rooflines = RooflineOverview(report: report, directory: layerBuilder.directory)
         let stageCharts = try rooflines.stageCharts()
         let outputs = try parallelMap(jobs) { job -> PageOutput in
@@ -53,6 +53,9 @@ public struct SiteGenerator: Sendable {
             case .pageCost:
                 let (view, charts) = try PageCostPageBuilder(report: report).view()
                 return .pageCost(text: try templates.render("page-cost.md", view), charts: charts)
+            case .gpuPages:
+                let (views, charts) = try GPUPagesBuilder(report: report).views()
+                return .gpuPages(try views.map { ($0.page, $0.title, try templates.render("gpu.md", $0.view)) }, charts: charts)
             case .measured:
                 let (view, chart) = try MeasuredPageBuilder(root: root).view()
                 return .measured(text: try templates.render("measured.md", view), chart: chart)
@@ -63,12 +66,13 @@ public struct SiteGenerator: Sendable {
         }
         var layerLinks: [[String: String]] = []
         var sweepCharts: [SweepChart] = []
-        var pageCostCharts: [String: String] = [:]
+        var pageCharts: [String: String] = [:]
         for output in outputs {
             switch output {
-            case let .layer(doc, text, _, link):
+            case let .layer(doc, text, _, tree, link):
                 markdown.append(("op-\(doc.vendorClass)", doc.vendorClass, text))
                 layerLinks.append(link)
+                pageCharts.merge(tree) { $1 }
             case let .summary(text, charts):
                 markdown.append(("summary", "Model summary", text))
                 sweepCharts = charts
@@ -76,17 +80,21 @@ public struct SiteGenerator: Sendable {
                 markdown.append(("verification", "Verification", text))
             case let .pageCost(text, charts):
                 markdown.append(("page-cost", "What a page costs", text))
-                pageCostCharts.merge(charts) { $1 }
+                pageCharts.merge(charts) { $1 }
+            case let .gpuPages(pages, charts):
+                markdown += pages
+                pageCharts.merge(charts) { $1 }
             case let .measured(text, chart):
                 markdown.append(("measured", "Measured vs predicted", text))
-                pageCostCharts[MeasuredPageBuilder.chartFile] = chart
+                pageCharts[MeasuredPageBuilder.chartFile] = chart
             }
         }
 
         markdown.append(("conventions", "Counting conventions", try templates.render("conventions.md", try conventionsView(conventions, links: links, report: report))))
-        let indexView = try IndexPageBuilder(report: report, directory: layerBuilder.directory).view(
+        let (indexView, indexCharts) = try IndexPageBuilder(report: report).view(
             title: readme.title, readme: try links.rewrite(readme.body, source: Self.readmePath, firstLine: readme.bodyLine), layers: layerLinks)
         markdown.append(("index", "ModelMeter knowledge base", try templates.render("index.md", indexView)))
+        markdown.append(("glossary", "Glossary", try templates.render("glossary.md", try GlossaryPageBuilder(report: report).view())))
 
         var charts: [String: String] = [:]
         for chart in stageCharts { charts[chart.file] = chart.svg }
@@ -96,15 +104,17 @@ public struct SiteGenerator: Sendable {
             charts[chart.file] = chart.svg
         }
         for sweep in sweepCharts { charts[sweep.fileName] = sweep.svg() }
-        charts.merge(pageCostCharts) { $1 }
+        charts.merge(pageCharts) { $1 }
+        charts.merge(indexCharts) { $1 }
         var files: [(path: String, data: Data)] = []
-        let order = ["index", "summary", "page-cost", "measured", "verification", "conventions"] + Self.layerDocs.map { "op-\($0.vendorClass)" }
+        let order = ["index", "page-cost", "measured", "summary", "glossary", "verification", "conventions"] + Self.layerDocs.map { "op-\($0.vendorClass)" }
         let nav = order.compactMap { page in markdown.first { $0.page == page } }
         let pages = markdown.sorted(by: { $0.page < $1.page })
+        let sitePages = Set(markdown.map(\.page))
         let generator = self
         let chartFiles = charts
         let htmlPages = try parallelMap(pages.map { Page(page: $0.page, title: $0.title, text: $0.text) }) { page in
-            try generator.htmlPage((page.page, page.title, page.text), nav: nav, templates: templates, charts: chartFiles)
+            try generator.htmlPage((page.page, page.title, page.text), nav: nav, pages: sitePages, templates: templates, charts: chartFiles)
         }
         for (page, html) in zip(pages, htmlPages) {
             files.append(("kb/\(page.page).md", Data(page.text.utf8)))
@@ -136,7 +146,7 @@ public struct SiteGenerator: Sendable {
         for chart in stageCharts { charts[chart.file] = chart.svg }
         for sweep in sweepCharts { charts[sweep.fileName] = sweep.svg() }
         let page = (page: "summary", title: "Model summary", text: text)
-        return (text, try htmlPage(page, nav: [page], templates: templates, charts: charts))
+        return (text, try htmlPage(page, nav: [page], pages: [page.page], templates: templates, charts: charts))
     }
 
     /// The summary page's Markdown and the sweep charts it shows.
@@ -168,14 +178,16 @@ public struct SiteGenerator: Sendable {
         case summary
         case verification
         case pageCost
+        case gpuPages
         case measured
     }
 
     private enum PageOutput {
-        case layer(LayerDoc, text: String, point: RooflinePoint, link: [String: String])
+        case layer(LayerDoc, text: String, point: RooflinePoint, tree: [String: String], link: [String: String])
         case summary(text: String, charts: [SweepChart])
         case verification(text: String)
         case pageCost(text: String, charts: [String: String])
+        case gpuPages([(page: String, title: String, text: String)], charts: [String: String])
         case measured(text: String, chart: String)
     }
 
@@ -191,16 +203,38 @@ public struct SiteGenerator: Sendable {
         guard hint.title == doc.vendorClass else {
             throw SiteError(file: doc.hintDoc, line: 1, "title '# \(hint.title)' should be '# \(doc.vendorClass)'")
         }
-        let text = try templates.render("layer.md", try builder.view(for: occurrence, hint: hint, links: links))
+        var view = try builder.view(for: occurrence, hint: hint, links: links)
+        view["neighbours"] = Self.neighbours(of: doc)
+        // The module tree of the most expensive configuration, drawn from the model's own tree.
+        let primaryTree = try occurrence.configurations[0].layer.evaluate(precision: report.precision)
+        var tree: [String: String] = [:]
+        if !primaryTree.children.isEmpty {
+            let file = "tree-op-\(doc.vendorClass).svg"
+            tree[file] = ModuleTreeDiagram(title: "\(doc.vendorClass) · \(occurrence.configurations[0].name)", root: primaryTree).svg()
+            view["moduleTree"] = [["file": file]]
+        } else {
+            view["moduleTree"] = [[String: String]]()
+        }
+        let text = try templates.render("layer.md", view)
         let primary = occurrence.configurations[0]
         let point = try report.roofline(primary.metrics.forward)
-        return .layer(doc, text: text, point: point, link: [
+        return .layer(doc, text: text, point: point, tree: tree, link: [
             "name": doc.vendorClass, "page": "op-\(doc.vendorClass).md",
             "forward": Format.flops(primary.metrics.forward.totalFLOPs),
             "bound": point.bound.rawValue,
             "instances": Format.count(occurrence.configurations.reduce(0) { $0 + $1.paths.count }),
             "configurations": Format.count(occurrence.configurations.count),
         ])
+    }
+
+    /// "← previous: [A](op-A.md) · next: [C](op-C.md) →" in the layer pages' order.
+    static func neighbours(of doc: LayerDoc) -> String {
+        let docs = layerDocs
+        guard let index = docs.firstIndex(where: { $0.vendorClass == doc.vendorClass }) else { return "" }
+        var parts: [String] = []
+        if index > 0 { parts.append("← previous: [\(docs[index - 1].vendorClass)](op-\(docs[index - 1].vendorClass).md)") }
+        if index + 1 < docs.count { parts.append("next: [\(docs[index + 1].vendorClass)](op-\(docs[index + 1].vendorClass).md) →") }
+        return parts.joined(separator: " · ")
     }
 
     /// A rendered Markdown page.
@@ -257,6 +291,52 @@ public struct SiteGenerator: Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Adds line-break opportunities (`<wbr>`) to module paths and run names in table cells (code
+    /// holding a `.` or `/`): after each `.`, `/` and `_` and between the words of a camel-case
+    /// name, so `model.layers.1…11.mlp.shared_experts` wraps between its parts and words and never
+    /// inside a word. Names without a `.` or `/` (`FlopCounterMode`) stay whole.
+    static func breakablePaths(_ html: String) -> String {
+        let bytes = Array(html.utf8)
+        let cellOpen = Array("<td".utf8), cellClose = Array("</td>".utf8)
+        let codeOpen = Array("<code>".utf8), codeClose = Array("</code>".utf8), wordBreak = Array("<wbr>".utf8)
+        let (lt, dot, slash, underscore) = (UInt8(ascii: "<"), UInt8(ascii: "."), UInt8(ascii: "/"), UInt8(ascii: "_"))
+        func matches(_ pattern: [UInt8], at index: Int) -> Bool {
+            index + pattern.count <= bytes.count && bytes[index..<(index + pattern.count)].elementsEqual(pattern)
+        }
+        func isLower(_ b: UInt8) -> Bool { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(b) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(b) }
+        func isUpper(_ b: UInt8) -> Bool { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(b) }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + bytes.count / 16)
+        var inCell = false
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == lt {
+                if matches(cellOpen, at: index) { inCell = true }
+                else if matches(cellClose, at: index) { inCell = false }
+                else if inCell && matches(codeOpen, at: index) {
+                    let start = index + codeOpen.count
+                    var end = start
+                    while end < bytes.count && !matches(codeClose, at: end) { end += 1 }
+                    let content = bytes[start..<end]
+                    out += codeOpen
+                    let isPath = content.contains(dot) || content.contains(slash)
+                    for (offset, b) in content.enumerated() {
+                        let position = start + offset
+                        if isPath && isUpper(b) && position > start && isLower(bytes[position - 1]) { out += wordBreak }
+                        out.append(b)
+                        if isPath && (b == dot || b == slash || b == underscore) { out += wordBreak }
+                    }
+                    index = end
+                    continue
+                }
+            }
+            out.append(byte)
+            index += 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
     /// Every layer type has a hint doc and every op doc has a layer type.
     private func checkLayerDocCoverage() throws {
         let expected = Set(Self.layerDocs.map { URL(fileURLWithPath: $0.hintDoc).lastPathComponent })
@@ -298,14 +378,14 @@ public struct SiteGenerator: Sendable {
 
     private func htmlPage(
         _ page: (page: String, title: String, text: String), nav: [(page: String, title: String, text: String)],
-        templates: TemplateSet, charts: [String: String]
+        pages: Set<String>, templates: TemplateSet, charts: [String: String]
     ) throws -> String {
         var options: RenderOptions = [.headingAnchors]
         if allowRawHTML { options.insert(.unsafe) }
         // The whole page, templates included, before cmark sees it.
         try MarkdownLimits.check(page.text, file: "kb/\(page.page).md")
-        var body = HTMLLinks.rewrite(CommonMark.html(from: page.text, options: options), pages: Set(nav.map(\.page)))
-        body = Self.inlineCharts(body, charts: charts)
+        var body = HTMLLinks.rewrite(CommonMark.html(from: page.text, options: options), pages: pages)
+        body = Self.breakablePaths(FlowchartDiagram.inline(Self.inlineCharts(body, charts: charts)))
         let view: [String: Any] = [
             "title": page.title,
             "content": body,

@@ -10,24 +10,45 @@ struct SummaryPageBuilder {
     let directory: ConfigurationDirectory
 
     func view() throws -> [String: Any] {
-        let total = report.totals.forward.totalFLOPs
-        var rows: [[String: Any]] = []
-        var stages: [[String: Any]] = []
-        for (viewChild, view) in report.evaluated.children {
-            guard let encoder = view.layer as? VisionEncoderView else { continue }
-            let prefix = viewChild.name
-            let viewName = prefix.isEmpty ? "single view" : "\(prefix) view"
-            try collectRows(view, path: prefix.isEmpty ? "" : prefix + "/", calls: 1, depth: 0, total: total, into: &rows)
-            for (child, evaluated) in view.children {
-                stages.append(try stageRow("\(viewName): \(child.name) (\(child.layer.typeName))", evaluated.metrics.forward, total))
-            }
-            stages.append(try stageRow(
-                "**\(viewName) subtotal** (B = \(encoder.batch.value), \(encoder.imageSize.value)×\(encoder.imageSize.value))",
-                view.metrics.forward, total))
-        }
         let totals = report.totals
-        let point = try report.roofline(totals.forward)
-        stages.append(try stageRow("**total** (all views, token assembly)", totals.forward, total))
+        let total = totals.forward.totalFLOPs
+        var rows: [[String: Any]] = []
+        var stages: [(name: String, pass: PassCost)] = []
+        var views: [[String: Any]] = []
+        if let vision = report.stage(.vision) {
+            var counted = PassCost()
+            for (viewChild, view) in vision.evaluated.children {
+                guard let encoder = view.layer as? VisionEncoderView else { continue }
+                let prefix = viewChild.name
+                let viewName = prefix.isEmpty ? "single view" : "\(prefix) view"
+                try collectRows(view, path: prefix.isEmpty ? "" : prefix + "/", calls: 1, depth: 0, total: total, into: &rows)
+                for (child, evaluated) in view.children {
+                    stages.append(("\(viewName): \(child.name) (\(child.layer.typeName))", evaluated.metrics.forward))
+                }
+                counted = try counted.adding(view.metrics.forward, times: 1)
+                views.append(try stageRow(
+                    "\(viewName) (B = \(encoder.batch.value), \(encoder.imageSize.value)×\(encoder.imageSize.value))",
+                    view.metrics.forward, total))
+            }
+            // What the vision stage does outside its views: assembling the decoder's image tokens.
+            let assembly = try vision.totals.forward.adding(counted, times: -1)
+            if assembly != PassCost() { stages.append(("vision: token assembly (outside the views)", assembly)) }
+        }
+        for stage in report.stages where stage.stage != .vision {
+            let workload = report.workload
+            let what = stage.stage == .prefill
+                ? "prefill of \(Format.count(workload.prefillTokens)) positions, `lm_head` on \(workload.decoder.logits == .all ? "every position" : "the last")"
+                : "one decode step against \(Format.count(workload.decodeContext)) cached positions"
+            stages.append(("decoder \(what) (\(stage.model.typeName))", stage.totals.forward))
+            try collectRows(stage.evaluated, path: stage.stage.pathPrefix, calls: 1, depth: 0, total: total, into: &rows)
+        }
+        var stageRows = try stages.map { try stageRow($0.name, $0.pass, total) }
+        let stageSeconds = try stages.reduce(0.0) { $0 + (try report.roofline($1.pass)).timeLowerBoundSeconds }
+        var totalRow = try stageRow("**total**: the rows above, each stage once", totals.forward, total)
+        totalRow["bound"] = "—"
+        totalRow["intensity"] = "—"
+        totalRow["time"] = "**\(Format.seconds(stageSeconds))** (Σ of the rows)"
+        stageRows.append(totalRow)
         return [
             "title": "Model summary",
             "workload": report.workload.summary,
@@ -43,11 +64,36 @@ struct SummaryPageBuilder {
             "forwardIO": Format.bytes(totals.forward.ioBytes),
             "backwardTensorCore": Format.flops(totals.backward.tensorCoreFLOPs),
             "backwardCUDACore": Format.flops(totals.backward.cudaCoreFLOPs),
-            "timeLowerBound": Format.seconds(point.timeLowerBoundSeconds),
-            "bound": point.bound.rawValue,
-            "stages": stages,
+            "stageSeconds": Format.seconds(stageSeconds),
+            "stages": stageRows,
+            "views": views,
+            "classes": try classRows(),
             "rows": rows,
         ]
+    }
+
+    /// The decoder stages split by module class: per call, FLOPs, bytes and each class's share
+    /// of the call's bound (bytes for a memory-bound call, compute time otherwise).
+    private func classRows() throws -> [[String: Any]] {
+        let decoderStages = report.stages.filter { $0.stage != .vision }
+        let splits = try decoderStages.map { try ModuleClass.split(decoder: $0.evaluated) }
+        let bounds = try decoderStages.map { try report.roofline($0.totals.forward).bound }
+        return try ModuleClass.allCases.compactMap { moduleClass in
+            guard splits.contains(where: { $0[moduleClass] != nil }) else { return nil }
+            return [
+                "class": moduleClass.rawValue,
+                "cells": try zip(zip(decoderStages, splits), bounds).map { pair, bound -> [String: String] in
+                    let (stage, split) = pair
+                    let pass = split[moduleClass] ?? PassCost()
+                    let seconds = try pass.seconds(whenCallIsBoundBy: bound, gpu: report.gpu, precision: report.precision)
+                    let stageSeconds = try report.roofline(stage.totals.forward).timeLowerBoundSeconds
+                    return [
+                        "flops": Format.flops(pass.totalFLOPs), "bytes": Format.bytes(pass.ioBytes),
+                        "share": PageBreakdownView.share(seconds, of: stageSeconds),
+                    ]
+                },
+            ]
+        }
     }
 
     private func stageRow(_ name: String, _ pass: PassCost, _ total: Int) throws -> [String: Any] {

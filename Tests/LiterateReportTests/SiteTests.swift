@@ -101,40 +101,69 @@ struct SiteTests {
         let report = try TestProject.standardReport()
         let files = try SiteGenerator(root: TestProject.root).render(report: report)
         func text(_ path: String) -> String { files.first { $0.path == path }.map { TestProject.text($0.data) } ?? "" }
-        // Attention runs in 4 configurations in Gundam mode (global and windowed blocks, two views).
-        let attention = text("html/roofline-op-Attention.svg")
-        #expect(attention.components(separatedBy: "r=\"4.5\"").count - 1 == 4)
-        #expect(attention.components(separatedBy: "<a href=\"#").count - 1 == 4)
-        // SAM's leaf layers: Attention 4 + MLPBlock 2 + LayerNorm2d 2 + PatchEmbed 2 configurations.
+        // Attention runs in 4 configurations in Gundam mode (global and windowed blocks, two views);
+        // each is named once (beside its point or in the margin list) and linked once from there.
+        // Tooltips (`<title>`) repeat the labels; count the visible text only.
+        let attention = text("html/roofline-op-Attention.svg").components(separatedBy: "<title>")
+            .map { $0.components(separatedBy: "</title>").last ?? "" }.joined()
+        for view in ["global", "local"] {
+            for kind in ["windowed", "global-attention"] {
+                let label = "\(view) · \(kind) · B="
+                #expect(attention.components(separatedBy: label).count - 1 == 1, "\(label) is not named exactly once")
+            }
+        }
+        // SAM's leaf layers: Attention 4 + MLPBlock 2 + LayerNorm2d 2 + PatchEmbed 2 configurations,
+        // each linked at least once (from its label or its point).
         let sam = text("html/roofline-stage-sam_model.svg")
         let links = Self.targets(in: sam, opener: "<a href=\"", closer: "\"")
-        #expect(links.count == 10)
+        #expect(Set(links).count == 10)
         #expect(Set(links.map { $0.split(separator: "#")[0] }) == ["op-Attention.html", "op-MLPBlock.html", "op-LayerNorm2d.html", "op-PatchEmbed.html"])
-        // Every point is drawn exactly once and every label is inside the chart.
-        #expect(sam.components(separatedBy: "r=\"4.5\"").count - 1 == 10)
+        // Coincident configurations are one point: no two circles at the same spot; no leader lines.
+        let centres = Self.targets(in: sam, opener: "<circle cx=\"", closer: "\" r=\"4.5\"")
+        #expect(Set(centres).count == centres.count && centres.count <= 10 && !centres.isEmpty)
+        #expect(!sam.contains("stroke=\"#bcccdc\""))
         for label in Self.targets(in: sam, opener: "<text x=\"", closer: "\"") {
             let x = try #require(Double(label))
             #expect(x >= 0 && x <= 1000)
         }
+        // The decode stage: the five configurations at one spot (every decode-step matmul at
+        // 1 FLOP/B) are one numbered point, listed with all five in the margin.
+        let decode = text("html/roofline-stage-decode.svg")
+        let decodeCentres = Self.targets(in: decode, opener: "<circle cx=\"", closer: "\" r=\"4.5\"")
+        #expect(Set(decodeCentres).count == decodeCentres.count)
     }
 
-    @Test("the front page is for readers: headline figures, stages, downloads; no authoring rules")
+    @Test("the front page leads with a page: time, pages per day and tokens per second (bound), split by stage and by module class")
     func frontPage() throws {
         let report = try TestProject.standardReport()
         let files = try SiteGenerator(root: TestProject.root).render(report: report)
         let page = try #require(files.first { $0.path == "kb/index.md" }.map { TestProject.text($0.data) })
-        for link in ["(summary.md)", "(verification.md)", "(conventions.md)", "(report.json)", "(report.csv)", "(op-Attention.md)"] {
+        for link in ["(summary.md)", "(page-cost.md)", "(glossary.md)", "(verification.md)", "(conventions.md)", "(report.json)", "(report.csv)", "(op-Attention.md)"] {
             #expect(page.contains(link), "front page lacks \(link)")
         }
         #expect(!page.contains("Rules for an op doc") && !page.contains("placeholder"))
-        // One stage row per top-level module of each view: 3 modules × 2 views in Gundam mode.
-        let stageRows = page.split(separator: "\n").filter { $0.hasPrefix("| global view: ") || $0.hasPrefix("| local crops: ") }
-        #expect(stageRows.count == 6)
-        // Then one row per decoder stage: the prefill and one decode step.
-        #expect(page.split(separator: "\n").filter { $0.hasPrefix("| decoder prefill of ") || $0.hasPrefix("| decoder one decode step ") }.count == 2)
-        #expect(page.contains("| forward time lower bound, all stages as one pass | **\(SIUnits.seconds(try report.roofline(report.totals.forward).timeLowerBoundSeconds))**"))
-        // KV cache after the decode step: 693 image + 10 prompt positions + 1 new, 61,440 B each in bf16.
-        #expect(page.contains("| KV cache after the decode step | \(SIUnits.bytes(704 * 61_440)) |"))
+        // The page's own numbers, labelled as a bound, with the output-token count stated.
+        let pageJob = try PageWorkload(workload: report.workload, precision: report.precision)
+        let result = try PageCostEvaluator(for: pageJob).result(pageJob, gpu: report.gpu)
+        #expect(page.contains("**N = 1,000 output tokens**"))
+        #expect(page.contains("| quantity | bound (roofline floor) | formula with values |"))
+        #expect(page.contains("| seconds per page | **\(SIUnits.seconds(result.secondsPerPage))** |"))
+        #expect(page.contains("| pages per day | **\(SIUnits.grouped(Int(result.pagesPerDay)))** |"))
+        // One row per stage, one per module class; no single-pass totals beside the page's.
+        for stage in ["vision", "prefill", "decode"] {
+            #expect(page.contains("\n| \(stage) | "), "no \(stage) row")
+        }
+        for moduleClass in [ModuleClass.vision, .attention, .routedExperts, .sharedExperts, .denseMLP, .lmHead, .norms, .embeddings] {
+            #expect(page.contains("\n| \(moduleClass.rawValue) | "), "no \(moduleClass.rawValue) row")
+        }
+        #expect(!page.contains("all stages as one pass"))
+        // The top three of decode, in the order worked out by hand in ModuleClassTests.
+        let sentence = try #require(page.split(separator: "\n").first { $0.hasPrefix("Decode takes **") })
+        let order = ["**MoE routed experts**", "**lm_head**", "**attention**"].map { sentence.range(of: $0)?.lowerBound }
+        #expect(order.allSatisfy { $0 != nil } && order[0]! < order[1]! && order[1]! < order[2]!)
+        // The logits convention where the two prefills differ.
+        #expect(page.contains("runs `lm_head` on every prompt position"))
+        #expect(files.contains { $0.path == "html/index-page-classes.svg" })
     }
 
     @Test("every #fragment of an HTML link names an id on its target page")
@@ -174,7 +203,8 @@ struct SiteTests {
             #expect(!TestProject.text(file.data).contains("<img"), "\(file.path) still has an <img>")
         }
         let attention = files.first { $0.path == "html/op-Attention.html" }.map { TestProject.text($0.data) } ?? ""
-        #expect(attention.components(separatedBy: "<svg").count - 1 == 1)
+        // Its roofline, its Internals flowchart and its module tree.
+        #expect(attention.components(separatedBy: "<svg").count - 1 == 3)
     }
 
     @Test("the Attention page shows the QKV formula, its substitution and its value together")

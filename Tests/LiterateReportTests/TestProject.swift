@@ -1,5 +1,6 @@
 import Foundation
 import DeepSeekOCR
+import ModelMeter
 import LiterateReport
 
 /// The real project tree, and scratch copies of it for tests that break things on purpose.
@@ -11,13 +12,20 @@ enum TestProject {
     /// The default workload's report (dsocr-standard-v1 on the RTX 5090, bf16).
     static func standardReport() throws -> ModelReport { try ModelReport(workload: try Workload.standard(), stages: ModelStage.allCases) }
 
-    /// Files of the standard site: pages (index, summary, verification, conventions, one per
-    /// layer type) and charts (a roofline per stage: sam_model, vision_model, projector, prefill,
-    /// decode; one per layer page; 2 sweeps × 4) in kb/ and html/, plus report.json and report.csv
-    /// at the top and in kb/ and html/.
+    /// Files of the standard site: pages (index, summary, page-cost, glossary, verification,
+    /// conventions, measured vs predicted, one per layer type, one page cost per catalog GPU) and charts (a roofline per
+    /// stage: sam_model, vision_model, projector, prefill, decode; one per layer page; 2 sweeps × 4;
+    /// the page-cost stage and serving charts; the front page's two share bars; per GPU two share
+    /// bars and the time-against-tokens line; the measured scatter; a module tree per layer type with children) in kb/ and html/, plus report.json and report.csv at
+    /// the top and in kb/ and html/.
     static var expectedSiteFileCount: Int {
-        let pages = 6 + DeepSeekOCRModel.layers.count          // index, summary, page-cost, measured, verification, conventions
-        let charts = 5 + DeepSeekOCRModel.layers.count + 2 * 4 + 2 + 1  // + the page-cost stage and serving charts, the measured scatter
+        // index, summary, page-cost, glossary, measured, verification, conventions; one per layer type and per catalog GPU
+        let pages = 7 + DeepSeekOCRModel.layers.count + GPUCatalog.all.count
+        // A module-tree diagram for each documented type that has child modules.
+        let report = try! standardReport()
+        let trees = Set(report.instancesWithRoots.filter { $0.layer.doc != nil && !$0.layer.children.isEmpty }.map(\.layer.typeName)).count
+        // + the page-cost stage and serving charts, the front page's two share bars, three per GPU, the measured scatter
+        let charts = 5 + DeepSeekOCRModel.layers.count + 2 * 4 + 2 + 2 + 3 * GPUCatalog.all.count + trees + 1
         return 2 * (pages + charts) + 2 * 3
     }
 
