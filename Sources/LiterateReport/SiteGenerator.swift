@@ -61,7 +61,8 @@ public struct SiteGenerator: Sendable {
         let layerBuilder = LayerPageBuilder(report: report, docs: model.docs)
         let root = self.root
         // The pages are independent: render them on all cores, the heaviest first.
-        let jobs: [PageJob] = [.summary, .verification, .pageCost] + model.docs.map(PageJob.layer)
+        let jobs: [PageJob] = [.summary, .verification, .pageCost] + (report.workload.model == .deepseekOCR2 ? [.comparison] : [])
+            + model.docs.map(PageJob.layer)
         let rooflines = RooflineOverview(report: report, directory: layerBuilder.directory)
         let stageCharts = try rooflines.stageCharts()
         let outputs = try parallelMap(jobs) { job -> PageOutput in
@@ -77,6 +78,8 @@ public struct SiteGenerator: Sendable {
             case .pageCost:
                 let (view, charts) = try PageCostPageBuilder(report: report).view()
                 return .pageCost(text: try templates.render("page-cost.md", view), charts: charts)
+            case .comparison:
+                return .comparison(text: try templates.render("comparison.md", try ComparisonPageBuilder(report: report).view()))
             case .verification:
                 let runs = try ReferenceRun.loadAll(root: root)
                 return .verification(text: try templates.render("verification.md", try VerificationPageBuilder(runs: runs).view()))
@@ -98,6 +101,8 @@ public struct SiteGenerator: Sendable {
             case let .pageCost(text, charts):
                 markdown.append(("page-cost", "What a page costs", text))
                 pageCostCharts = charts
+            case let .comparison(text):
+                markdown.append(("comparison", "DeepSeek-OCR vs DeepSeek-OCR 2", text))
             }
         }
 
@@ -116,7 +121,7 @@ public struct SiteGenerator: Sendable {
         for sweep in sweepCharts { charts[sweep.fileName] = sweep.svg() }
         charts.merge(pageCostCharts) { $1 }
         var files: [(path: String, data: Data)] = []
-        let order = ["index", "summary", "page-cost", "verification", "conventions"] + model.docs.map { "op-\($0.vendorClass)" }
+        let order = ["index", "summary", "page-cost", "comparison", "verification", "conventions"] + model.docs.map { "op-\($0.vendorClass)" }
         let nav = order.compactMap { page in markdown.first { $0.page == page } }
         let pages = markdown.sorted(by: { $0.page < $1.page })
         let generator = self
@@ -160,6 +165,8 @@ public struct SiteGenerator: Sendable {
         case summary
         case verification
         case pageCost
+        /// "DeepSeek-OCR vs DeepSeek-OCR 2", on DeepSeek-OCR 2's site.
+        case comparison
     }
 
     private enum PageOutput {
@@ -167,6 +174,7 @@ public struct SiteGenerator: Sendable {
         case summary(text: String, charts: [SweepChart])
         case verification(text: String)
         case pageCost(text: String, charts: [String: String])
+        case comparison(text: String)
     }
 
     /// One layer page, its roofline point for the chart, and its row on the index.
