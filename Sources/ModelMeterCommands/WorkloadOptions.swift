@@ -7,6 +7,9 @@ import ModelMeter
 /// Values are checked when the workload is built (`workload()`), never in `validate()`, so a
 /// bad value ends with one `Error: …` line instead of a usage screen.
 struct WorkloadOptions: ParsableArguments {
+    @Option(help: "Model: deepseek-ocr (default) or deepseek-ocr-2 (one mode, gundam: base 1024, crops 768).")
+    var model: String = OCRModel.deepseekOCR.rawValue
+
     @Option(help: "Vendor mode: tiny, small, base, large or gundam.")
     var mode: String = "gundam"
 
@@ -58,6 +61,8 @@ struct WorkloadOptions: ParsableArguments {
     /// The workload these options describe; throws a one-line error for any bad value.
     func workload() throws -> Workload {
         let mode = try VisionMode.named(mode)
+        let model = try OCRModel.named(model)
+        try model.check(mode)
         try PageCropping.checkRange(minimumCrops: minCrops, maximumCrops: maxCrops)
         var grid = try crops.map { try CropGrid(parsing: $0) }
         var pageSize: PageSize?
@@ -73,11 +78,12 @@ struct WorkloadOptions: ParsableArguments {
                     reason: "page cropping needs crop mode (gundam); \(mode.rawValue) has a single view")
             }
             grid = try PageCropping.grid(
-                for: size, minimumCrops: minCrops, maximumCrops: maxCrops, cropSide: mode.imageSize)
+                for: size, minimumCrops: minCrops, maximumCrops: maxCrops, cropSide: model.imageSize(mode))
         }
         var workload = try Workload(
             mode: mode, crops: grid, batch: batch, kernel: try kernel(), projectorType: try projectorType(), page: pageSize,
-            samKernel: try samAttention.map(AttentionKernel.named), clipKernel: try clipAttention.map(AttentionKernel.named))
+            samKernel: try samAttention.map(AttentionKernel.named), clipKernel: try clipAttention.map(AttentionKernel.named)
+        ).running(model)
         workload.decoder = try decoderSettings(visionTokensPerPage: workload.visionTokensPerPage)
         return workload
     }
