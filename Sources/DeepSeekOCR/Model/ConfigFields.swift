@@ -208,6 +208,7 @@ extension ConfigFields {
         config.mixture = MixtureConfig(
             routedExperts: experts, sharedExperts: try positive("n_shared_experts"), expertsPerToken: perToken,
             expertIntermediateSize: try positive("moe_intermediate_size"), firstDenseLayers: min(dense, config.layers),
-            selection: selection, groups: groups, groupsPerToken: groupsPerToken)
+            selection: selection, groups: groups, groupsPerToken: groupsPerToken,
+            normalizesWeights: try flag("norm_topk_prob", default: config.family == .deepseekV3))
     }
 }

@@ -51,6 +51,8 @@ public struct MixtureConfig: Sendable, Hashable {
     /// `n_group`, `topk_group` (group-limited selections only; 1 otherwise).
     public var groups: Int
     public var groupsPerToken: Int
+    /// `norm_topk_prob` (deepseek_v3's router divides the chosen weights by their sum).
+    public var normalizesWeights: Bool
 }
 
 /// A decoder read from a Hugging Face `config.json`: the sizes `transformers` 5.23 builds its
