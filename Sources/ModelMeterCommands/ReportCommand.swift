@@ -35,13 +35,6 @@ struct ReportCommand: TextCommand {
     @Option(help: "Project root holding context/ and templates/.")
     var root: String = "."
 
-    @Option(help: """
-        A decoder's config.json (model_type llama, mistral, qwen2, deepseek_v2 or deepseek_v3): report the module \
-        tree transformers 5.23 builds from it instead of DeepSeek-OCR's; needs --format json and --tokens S \
-        (prefill) and/or --context L (decode).
-        """)
-    var model: String?
-
     @Option(help: "With --model on a deepseek_v2/deepseek_v3 config: naive (transformers' path, default) or absorbed (serving engines).")
     var mla: String?
 
@@ -56,7 +49,7 @@ struct ReportCommand: TextCommand {
     }
 
     func execute() throws -> String {
-        if let model { return try configDecoderReport(path: model) }
+        if let path = options.configDecoderPath { return try configDecoderReport(path: path) }
         if let mla { throw CommandLineError("--mla \(mla) needs --model CONFIG.json (a deepseek_v2 or deepseek_v3 config)") }
         let wanted = try format.map { try checkedFormat($0, accepted: ["json", "csv", "md", "html"]) }
         if let file, wanted == nil {

@@ -82,6 +82,8 @@ public struct Workload: Sendable {
     public let page: PageSize?
     /// How the language decoder runs on the page's sequence.
     public var decoder = DecoderSettings()
+    /// The model that runs (DeepSeek-OCR unless `running(_:)` chose another).
+    public private(set) var model = OCRModel.deepseekOCR
 
     public init(
         mode: VisionMode, crops: CropGrid? = nil, batch: Int = 1, kernel: AttentionKernel = .sdpa,
@@ -116,8 +118,27 @@ public struct Workload: Sendable {
             mode: mode, crops: mode.cropMode ? crops : nil, batch: batch, kernel: kernel, projectorType: projectorType,
             page: page, samKernel: samKernel, clipKernel: clipKernel)
         copy.decoder = decoder
+        return try copy.running(model)
+    }
+
+    /// The same workload run by `model`; throws when the model lacks the workload's mode.
+    public func running(_ model: OCRModel) throws -> Workload {
+        try model.check(mode)
+        if model == .deepseekOCR2 && projectorType != .linear {
+            throw ModelMeterError.invalidShape(
+                layer: "workload", what: "projector \(projectorType.vendorName)",
+                reason: "\(model.displayName) ships the linear projector 896 -> 1280 only; accepted: linear")
+        }
+        var copy = self
+        copy.model = model
         return copy
     }
+
+    /// Side of the global view (`BASE_SIZE`) under this workload's model and mode.
+    public var baseSize: Int { model.baseSize(mode) }
+
+    /// Side of one local crop (`IMAGE_SIZE`) under this workload's model and mode.
+    public var imageSize: Int { model.imageSize(mode) }
 
     /// The same workload with `batch` pages.
     public func withBatch(_ batch: Int) throws -> Workload { try reshaped(mode: mode, crops: crops, page: page, batch: batch) }
@@ -127,8 +148,9 @@ public struct Workload: Sendable {
 
     /// Human-readable one-line summary.
     public var summary: String {
-        var text = "\(mode.rawValue) (" + (page.map { "page \($0), " } ?? "") + "base \(mode.baseSize)"
-        if let crops, hasLocalView { text += ", \(crops) crops of \(mode.imageSize)" }
+        var text = (model == .deepseekOCR ? "" : "\(model.displayName) ") + "\(mode.rawValue) ("
+            + (page.map { "page \($0), " } ?? "") + "base \(baseSize)"
+        if let crops, hasLocalView { text += ", \(crops) crops of \(imageSize)" }
         text += "), batch \(batch), attention "
             + (samKernel == clipKernel ? samKernel.rawValue : "SAM \(samKernel.rawValue), CLIP \(clipKernel.rawValue)")
         if projectorType != .linear { text += ", projector \(projectorType.vendorName)" }
@@ -143,10 +165,12 @@ public struct Workload: Sendable {
     /// step that generates the first token after the prompt).
     public var decodeContext: Int { decoder.decodeContext ?? prefillTokens }
 
-    /// Vision tokens the decoder sees per page, built as the vendor does:
+    /// Vision tokens the decoder sees per page, built as the vendor does (DeepSeek-OCR 2:
+    /// `OCRModel.deepseekOCR2Tokens`); DeepSeek-OCR:
     /// global `q·(q + 1)` (an image-newline token ends each row), local
     /// `(nh·q₂)·(nw·q₂ + 1)` when crops run, plus one view separator.
     public var visionTokensPerPage: Int {
+        if model == .deepseekOCR2 { return OCRModel.deepseekOCR2Tokens(crops: crops) }
         let q = (mode.baseSize / 16 + 3) / 4
         var tokens = q * (q + 1) + 1
         if let crops, hasLocalView {

@@ -32,7 +32,7 @@ public struct StageReport: Sendable {
         let settings = workload.decoder
         switch stage {
         case .vision:
-            return try DeepSeekOCRVision(workload: workload)
+            return try workload.visionModel()
         case .prefill:
             return try DeepseekV2ForCausalLM(
                 shape: .prefill(batch: workload.batch, tokens: workload.prefillTokens),
@@ -127,7 +127,10 @@ public struct ModelReport: Sendable {
 
     /// The type named on the totals row: the stage's root class, or `DeepseekOCRForCausalLM`
     /// for several stages.
-    private var totalsType: String { stages.count == 1 ? stages[0].model.typeName : "DeepseekOCRForCausalLM" }
+    private var totalsType: String {
+        stages.count == 1 ? stages[0].model.typeName
+            : workload.model == .deepseekOCR ? "DeepseekOCRForCausalLM" : "DeepseekOCR2ForCausalLM"
+    }
 
     /// The JSON document of `modelmeter report --format json`.
     public func json() throws -> JSONValue {
@@ -137,7 +140,7 @@ public struct ModelReport: Sendable {
         }
         return .object([
             ("tool", .string("modelmeter")),
-            ("model", .string(stages.map(\.stage) == [.vision] ? "DeepSeek-OCR vision stack" : "DeepSeek-OCR")),
+            ("model", .string(workload.model.displayName + (stages.map(\.stage) == [.vision] ? " vision stack" : ""))),
             ("workload", workloadJSON),
             ("gpu", gpuJSON),
             ("conventions", ReportJSON.conventions),
@@ -150,8 +153,8 @@ public struct ModelReport: Sendable {
     private var workloadJSON: JSONValue {
         .object([
             ("mode", .string(workload.mode.rawValue)),
-            ("baseSize", .int(workload.mode.baseSize)),
-            ("imageSize", .int(workload.mode.imageSize)),
+            ("baseSize", .int(workload.baseSize)),
+            ("imageSize", .int(workload.imageSize)),
             ("cropMode", .bool(workload.mode.cropMode)),
             ("crops", workload.hasLocalView ? .string(workload.crops?.description ?? "") : .null),
             ("page", workload.page.map { .string($0.description) } ?? .null),
@@ -171,14 +174,26 @@ public struct ModelReport: Sendable {
                 ("logits", .string(workload.decoder.logits.rawValue)),
                 ("kvCacheBytesPerToken", .int(workload.decoder.configuration.kvCacheElementsPerToken * precision.bytesPerElement)),
             ])),
-            ("views", .array(((stage(.vision)?.model as? DeepSeekOCRVision)?.views ?? []).map { view in
+            ("views", .array(visionViews.map { view in
                 .object([
                     ("name", .string(view.prefix.isEmpty ? "single" : view.prefix)),
-                    ("imageSize", .int(view.view.imageSize.value)),
-                    ("batch", .int(view.view.batch.value)),
+                    ("imageSize", .int(view.imageSize)),
+                    ("batch", .int(view.batch)),
                 ])
             })),
         ])
+    }
+
+    /// The vision stage's views: prefix, image side and images, whichever model built them.
+    private var visionViews: [(prefix: String, imageSize: Int, batch: Int)] {
+        switch stage(.vision)?.model {
+        case let vision as DeepSeekOCRVision:
+            return vision.views.map { ($0.prefix, $0.view.imageSize.value, $0.view.batch.value) }
+        case let vision as DeepSeekOCR2Vision:
+            return vision.views.map { ($0.prefix, $0.view.imageSize.value, $0.view.batch.value) }
+        default:
+            return []
+        }
     }
 
     /// The shared module, GPU and conventions objects of this report's JSON.

@@ -238,7 +238,7 @@ extension DecodeStepCost {
 /// further page costs a few polynomial values. Where a polynomial would leave the exact 64-bit
 /// range the call is evaluated directly (and kept). Not thread-safe: use one evaluator per thread.
 public final class PageCostEvaluator {
-    struct VisionKey: Hashable { let mode: VisionMode; let crops: CropGrid? }
+    struct VisionKey: Hashable { let mode: VisionMode; let crops: CropGrid?; let model: OCRModel }
     struct BatchKey<Key: Hashable>: Hashable { let key: Key; let batch: Int }
 
     public let kernel: AttentionKernel
@@ -249,6 +249,8 @@ public final class PageCostEvaluator {
     public let configuration: DeepseekV2Configuration
     public let precision: Precision
     public let prefillLogits: LogitPositions
+    /// The model whose vision stack runs (the decoder is shared).
+    public let model: OCRModel
     /// Each stage evaluated once in polynomial arithmetic (vision per mode and grid; prefill and
     /// the decode step for every batch, prompt length and cache length); nil where that fails.
     private var visionPolynomials: [VisionKey: StagePolynomial?] = [:]
@@ -276,8 +278,10 @@ public final class PageCostEvaluator {
     public init(
         kernel: AttentionKernel = .sdpa, projectorType: ProjectorType = .linear,
         configuration: DeepseekV2Configuration = .deepSeekOCR, precision: Precision = .bf16,
-        prefillLogits: LogitPositions = .last, samKernel: AttentionKernel? = nil, clipKernel: AttentionKernel? = nil
+        prefillLogits: LogitPositions = .last, samKernel: AttentionKernel? = nil, clipKernel: AttentionKernel? = nil,
+        model: OCRModel = .deepseekOCR
     ) {
+        self.model = model
         self.kernel = kernel
         self.samKernel = samKernel ?? kernel
         self.clipKernel = clipKernel ?? kernel
@@ -292,14 +296,15 @@ public final class PageCostEvaluator {
         self.init(
             kernel: page.workload.kernel, projectorType: page.workload.projectorType,
             configuration: page.workload.decoder.configuration, precision: page.precision,
-            prefillLogits: page.prefillLogits, samKernel: page.workload.samKernel, clipKernel: page.workload.clipKernel)
+            prefillLogits: page.prefillLogits, samKernel: page.workload.samKernel, clipKernel: page.workload.clipKernel,
+            model: page.workload.model)
     }
 
     private func visionCall(mode: VisionMode, crops: CropGrid?, batch: Int) throws -> CallCost {
         let workload = try Workload(
             mode: mode, crops: crops, batch: batch, kernel: kernel, projectorType: projectorType,
-            samKernel: samKernel, clipKernel: clipKernel)
-        return try CallCost(try DeepSeekOCRVision(workload: workload), precision: precision)
+            samKernel: samKernel, clipKernel: clipKernel).running(model)
+        return try CallCost(try workload.visionModel(), precision: precision)
     }
 
     private func prefillCall(batch: Int, tokens: Int) throws -> CallCost {
@@ -310,11 +315,11 @@ public final class PageCostEvaluator {
 
     /// The vision stack (every view + projector) of `batch` pages.
     public func visionCost(mode: VisionMode, crops: CropGrid?, batch: Int) throws -> CallCost {
-        let key = VisionKey(mode: mode, crops: crops)
+        let key = VisionKey(mode: mode, crops: crops, model: model)
         if visionPolynomials[key] == nil {
-            let onePage = try DeepSeekOCRVision(workload: try Workload(
+            let onePage = try Workload(
                 mode: mode, crops: crops, batch: 1, kernel: kernel, projectorType: projectorType,
-                samKernel: samKernel, clipKernel: clipKernel))
+                samKernel: samKernel, clipKernel: clipKernel).running(model).visionModel()
             visionPolynomials[key] = .some(try? StagePolynomial(
                 stage: .vision, onePage: onePage, configuration: configuration, precision: precision, cache: views))
         }

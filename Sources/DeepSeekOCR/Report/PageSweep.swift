@@ -16,7 +16,7 @@ extension PageWorkload {
     public func withPage(_ size: PageSize) throws -> PageWorkload {
         let w = workload
         let grid = try PageCropping.grid(
-            for: size, minimumCrops: CropGrid.defaultMinimumCrops, maximumCrops: CropGrid.defaultMaximumCrops, cropSide: w.mode.imageSize)
+            for: size, minimumCrops: CropGrid.defaultMinimumCrops, maximumCrops: CropGrid.defaultMaximumCrops, cropSide: w.imageSize)
         return try PageWorkload(workload: try w.reshaped(mode: w.mode, crops: grid, page: size, batch: w.batch), outputTokens: outputTokens, prefillLogits: prefillLogits, precision: precision)
     }
 
@@ -28,7 +28,7 @@ extension PageWorkload {
 
     /// `gundam 2x3 (page 1654x2339)`, `base`: what the page is.
     public var label: String {
-        var text = workload.mode.rawValue
+        var text = (workload.model == .deepseekOCR ? "" : workload.model.rawValue + " ") + workload.mode.rawValue
         if workload.hasLocalView, let crops = workload.crops { text += " \(crops)" }
         if let page = workload.page { text += " (page \(page))" }
         return text
@@ -232,6 +232,6 @@ extension Workload {
         var copy = try Workload(
             mode: mode, crops: mode.cropMode ? crops : nil, batch: batch, kernel: kernel, projectorType: projectorType, page: page)
         copy.decoder = decoder
-        return copy
+        return try copy.running(model)
     }
 }

@@ -197,7 +197,7 @@ extension Sweep {
     ) throws -> [SweepPoint] {
         try pages.map { page in
             let grid = try PageCropping.grid(
-                for: page, minimumCrops: minimumCrops, maximumCrops: maximumCrops, cropSide: VisionMode.gundam.imageSize)
+                for: page, minimumCrops: minimumCrops, maximumCrops: maximumCrops, cropSide: base.model.imageSize(.gundam))
             return SweepPoint(label: "\(page) (\(grid))", workload: try base.reshaped(mode: .gundam, crops: grid, batch: base.batch))
         }
     }
