@@ -13,8 +13,21 @@ struct ListCommand: TextCommand {
     @Argument(help: "What to list: layers, modes or gpus.")
     var subject: String
 
+    @Option(help: "With layers: a decoder's config.json; lists the classes of the module tree transformers 5.23 builds from it.")
+    var model: String?
+
     func execute() throws -> String {
         let rows: [[String]]
+        if let model {
+            guard subject.lowercased() == "layers" else {
+                throw CommandLineError("--model \(model) applies to list layers, not list \(subject)")
+            }
+            let decoder = try ConfigDecoder(path: model)
+            rows = [["class", "instances", "parameters each", "first path", "vendor file"]] + (try decoder.classes()).map {
+                [$0.typeName, "\($0.paths.count)", "\($0.parameters)", $0.paths[0].isEmpty ? "(root)" : $0.paths[0], decoder.vendorFile]
+            }
+            return alignedColumns(rows, indent: "").joined(separator: "\n") + "\n"
+        }
         switch subject.lowercased() {
         case "layers":
             rows = [["layer", "hint doc", "vendor file", "explain keys"]] + DeepSeekOCRModel.layers.map {

@@ -88,3 +88,54 @@ public struct ConfigDecoder: Sendable {
             className: prefix + "DecoderLayer", normClassName: prefix + "RMSNorm")
     }
 }
+
+extension ConfigDecoder {
+    /// The transformers source file of the family (`transformers/models/qwen2/modeling_qwen2.py`).
+    public var vendorFile: String {
+        let folder = config.family.rawValue
+        return "transformers/models/\(folder)/modeling_\(folder).py"
+    }
+
+    /// The classes of the module tree in order of first appearance, each with its instances
+    /// (paths) at a one-position prefill; the root (`…ForCausalLM`) first, at path "".
+    public func classes() throws -> [(typeName: String, paths: [String], parameters: Int)] {
+        let model = try self.model(shape: .prefill(batch: 1, tokens: 1))
+        var order: [String] = [model.typeName]
+        var found: [String: (paths: [String], parameters: Int)] = [model.typeName: ([""], try model.metrics().parameters)]
+        for instance in try model.moduleInstances() {
+            let name = instance.layer.typeName
+            if found[name] == nil { order.append(name) }
+            found[name, default: ([], instance.metrics.parameters)].paths.append(instance.path)
+        }
+        return order.map { ($0, found[$0]!.paths, found[$0]!.parameters) }
+    }
+
+    /// How `explain` builds one module of this decoder: `name` is a `named_modules()` path
+    /// (`model.layers.3.self_attn`) or a class (its first instance); the keys are the decoder shape's.
+    public func recipe(for name: String) throws -> LayerRecipe {
+        let classes = try classes()
+        let path: String
+        let typeName: String
+        if let match = classes.first(where: { $0.paths.contains(name) }) {
+            (path, typeName) = (name, match.typeName)
+        } else if let match = classes.first(where: { $0.typeName.lowercased() == name.lowercased() }) {
+            (path, typeName) = (match.paths[0], match.typeName)
+        } else {
+            throw ModelMeterError.unknownName(
+                kind: "module path or class of \(config.source)", name: name, accepted: classes.map(\.typeName))
+        }
+        let decoder = self
+        return LayerRecipe(
+            doc: LayerDoc(vendorClass: typeName, vendorFile: vendorFile), parameters: DecoderShape.recipeParameters,
+            takesKernel: true,
+            build: { a in
+                let model = try decoder.model(shape: DecoderShape(a), kernel: a.kernel)
+                return path.isEmpty ? model : try model.moduleInstance(at: path).layer
+            },
+            referenceModules: [],
+            referenceLayer: { _ in
+                throw ModelMeterError.invalidShape(
+                    layer: typeName, what: "reference", reason: "config.json decoders are checked by decoder_reference.py runs")
+            })
+    }
+}
