@@ -103,3 +103,41 @@ struct ConfigDecoderReferenceTests {
             : try .decode(batch: run.batch, context: try #require(run.cachedTokens))
     }
 }
+
+@Suite("config.json decoders: KV bytes per token by attention kind")
+struct ConfigDecoderKVTests {
+    /// Per token over all layers, derived from the measured cache: bytes ÷ (B·positions·layers built·bytes per element) × layers.
+    @Test("KV elements per token equal the measured cache's (MHA/GQA 2·kv·d per layer, MLA r + dr)",
+          arguments: DecoderReferenceCase.all.filter { !$0.file.contains("sliding") && !$0.file.contains("window") })
+    func perToken(case reference: DecoderReferenceCase) throws {
+        let (document, config) = try reference.load()
+        let full = try DecoderConfig.parse(
+            JSONSerialization.data(withJSONObject: try #require(
+                (JSONSerialization.jsonObject(with: Data(contentsOf: reference.url)) as? [String: Any])?["config"])),
+            source: reference.file)
+        let bytes = document.source.dtype == "bfloat16" ? 2 : 4
+        for run in document.runs.values {
+            let positions = run.kind == "prefill" ? try #require(run.tokens) : try #require(run.cachedTokens) + 1
+            let perLayer = run.cacheBytesAfter / (run.batch * positions * document.layersBuilt * bytes)
+            #expect(perLayer * config.layers == config.kvCacheElementsPerToken)
+            #expect(perLayer * full.layers == full.kvCacheElementsPerToken)
+        }
+    }
+
+    @Test("hand-derived KV bytes per token in bf16")
+    func handDerived() throws {
+        func perToken(_ name: String) throws -> Int {
+            try DecoderConfig.load(path: ProjectFiles.root.appendingPathComponent("tools/reference/configs/\(name).json").path)
+                .kvCacheElementsPerToken * 2
+        }
+        // GQA: 2 (K, V) · 16 layers · 8 KV heads · 64 = 16,384 elements → 32,768 B.
+        #expect(try perToken("llama-3.2-1b") == 32_768)
+        // GQA: 2 · 24 layers · 2 KV heads · 64 = 6,144 → 12,288 B.
+        #expect(try perToken("qwen2.5-0.5b") == 12_288)
+        // MLA latent: 27 layers · (512 + 64) = 15,552 → 31,104 B; DeepSeek-V3: 61 · 576 = 35,136 → 70,272 B.
+        #expect(try perToken("deepseek-v2-lite") == 31_104)
+        #expect(try perToken("deepseek-v3") == 70_272)
+        // DeepSeek-OCR's MHA decoder: 2 · 12 · 10 · 128 = 30,720 → 61,440 B.
+        #expect(DeepseekV2Configuration.deepSeekOCR.kvCacheElementsPerToken * 2 == 61_440)
+    }
+}

@@ -104,4 +104,34 @@ import Testing
                 == "Error: c\(index).json: \(problem)")
         }
     }
+
+    @Test("list layers --model lists the tree's classes with their instance counts")
+    func listLayers() throws {
+        let lines = try CommandHarness.output(["list", "layers", "--model", Self.config]).split(separator: "\n")
+        let rows = lines.dropFirst().map(ExplainTests.cells)
+        let reference = try #require(
+            JSONSerialization.jsonObject(with: Data(contentsOf: Self.reference)) as? [String: Any])
+        let parameters = try #require(reference["parameters"] as? [String: Int])
+        // DeepSeek-V2-Lite: 27 layers, the first dense (first_k_dense_replace 1): 26 routers, one per MoE layer.
+        let router = try #require(rows.first { $0.first == "DeepseekV2TopkRouter" })
+        let gateParameters = try #require(parameters["model.layers.1.mlp.gate"])
+        #expect(router[1] == "26" && router[2] == "\(gateParameters)")
+        #expect(rows.first { $0.first == "DeepseekV2Attention" }?[1] == "27")
+        #expect(rows.first?.first == "DeepseekV2ForCausalLM")
+    }
+
+    @Test("explain --model takes a module path or a class and prints its formulas")
+    func explain() throws {
+        let text = try CommandHarness.output([
+            "explain", "--model", Self.config, "model.layers.1.self_attn.kv_b_proj", "--set", "tokens=1", "--set", "context=40",
+            "--set", "batch=3",
+        ])
+        // kv_b_proj re-expands all L + S = 41 cached positions of the 3 sequences: 2·3·41·512·16·256.
+        #expect(text.contains("kv_b projection"))
+        #expect(text.contains("515.90 MFLOP"))
+        let byClass = try CommandHarness.output(["explain", "--model", Self.config, "DeepseekV2TopkRouter"])
+        #expect(byClass.hasPrefix("DeepseekV2TopkRouter ("))
+        #expect(CommandHarness.errorLine(["explain", "--model", Self.config, "NoSuchModule"])?
+            .hasPrefix("Error: unknown module path or class of deepseek-v2-lite.json 'NoSuchModule'; accepted: DeepseekV2ForCausalLM") == true)
+    }
 }
