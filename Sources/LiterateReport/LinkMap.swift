@@ -4,8 +4,14 @@
 public struct LinkMap: Sendable {
     /// Source path (relative to the project root) → page name without extension.
     public let pages: [String: String]
+    /// Source files that are pages of another site (another model's layers): a link to one is
+    /// kept as its text.
+    public let unlinked: Set<String>
 
-    public init(pages: [String: String]) { self.pages = pages }
+    public init(pages: [String: String], unlinked: Set<String> = []) {
+        self.pages = pages
+        self.unlinked = unlinked
+    }
 
     /// Rewrites every relative Markdown link in `text` (a file at `source`) to `<page>.md`;
     /// throws for a link to a file that is not a page of the site. `text` starts at line
@@ -34,13 +40,21 @@ public struct LinkMap: Sendable {
             rest = rest[marker.upperBound...]
             guard let close = rest.firstIndex(of: ")") else { break }
             let target = String(rest[rest.startIndex..<close])
-            result += try mapped(target, directory: directory, source: source, line: number)
+            guard let page = try mapped(target, directory: directory, source: source, line: number) else {
+                // `[text](target)` → `text`: drop the `](` just appended and the text's opening bracket.
+                result.removeLast(2)
+                if let open = result.lastIndex(of: "[") { result.remove(at: open) }
+                rest = rest[rest.index(after: close)...]
+                continue
+            }
+            result += page
             rest = rest[close...]
         }
         return result + rest
     }
 
-    private func mapped(_ target: String, directory: [String], source: String, line: Int) throws -> String {
+    /// The rewritten target; nil for a link to an `unlinked` file.
+    private func mapped(_ target: String, directory: [String], source: String, line: Int) throws -> String? {
         if target.isEmpty || target.hasPrefix("#") || target.contains("://") || target.hasPrefix("mailto:") || target.contains(" ") {
             return target
         }
@@ -56,6 +70,7 @@ public struct LinkMap: Sendable {
             }
         }
         let path = resolved.joined(separator: "/")
+        if unlinked.contains(path) { return nil }
         guard let page = pages[path] else {
             let shown = target.count > 80 ? String(target.prefix(80)) + "…" : target
             throw SiteError(file: source, line: line, "dead relative link '\(shown)' (resolves to \(path.count > 80 ? String(path.prefix(80)) + "…" : path), which is not a page of the knowledge base)")

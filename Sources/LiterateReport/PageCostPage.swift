@@ -58,7 +58,7 @@ struct PageCostPageBuilder {
         view["a4"] = try a4GPUs.map { gpu in resultRow(try evaluator.result(a4, gpu: gpu), label: Markup.escape(gpu.name, for: .markdown)) }
 
         // Per mode, one page on the report's GPU: the stacked chart.
-        var modePages = try VisionMode.allCases.map { try page.withBatch(1).withMode($0) }
+        var modePages = try page.workload.model.modes.map { try page.withBatch(1).withMode($0) }
         modePages.append(a4)
         let modeResults = try modePages.map { try evaluator.result($0, gpu: report.gpu) }
         view["modes"] = modeResults.map { resultRow($0, label: $0.page.label) }
@@ -185,7 +185,8 @@ struct PageCostPageBuilder {
     private func claimRows(page: PageWorkload, evaluator: PageCostEvaluator) throws -> [[String: Any]] {
         var rows: [[String: Any]] = []
         let a4 = try page.withBatch(1).withMode(.gundam).withPage(try PageSize(parsing: Self.a4))
-        let pages = try [VisionMode.small, .base, .gundam].map { try page.withBatch(1).withMode($0) } + [a4]
+        let modes = [VisionMode.small, .base, .gundam].filter(page.workload.model.modes.contains)
+        let pages = try modes.map { try page.withBatch(1).withMode($0) } + [a4]
         for gpu in [Self.claimsGPU, GPUCatalog.h200] {
             for single in pages {
                 let batch = try ServingAnalysis.largestBatch(page: single, gpu: gpu, evaluator: evaluator)

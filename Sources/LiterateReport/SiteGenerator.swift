@@ -7,13 +7,32 @@ import ModelMeter
 /// self-contained HTML in `html/`, the roofline chart, and `report.json`, swapped into the
 /// output folder only when every page rendered.
 public struct SiteGenerator: Sendable {
-    /// The documented layer types, in page order: the model description's list.
+    /// DeepSeek-OCR's documented layer types, in page order: the default site's list.
     public static var layerDocs: [LayerDoc] { DeepSeekOCRModel.layerDocs }
 
     public static let knowledgeBase = DeepSeekOCRModel.knowledgeBase
     public static let readmePath = "\(knowledgeBase)/README.md"
+    /// The counting conventions every model's site shares.
     public static let conventionsPath = "\(knowledgeBase)/conventions.md"
     public static let opsFolder = "\(knowledgeBase)/ops"
+
+    /// What a model's site is built from: its description's layer docs and its knowledge base.
+    struct SiteModel {
+        let docs: [LayerDoc]
+        let knowledgeBase: String
+        /// Every other model's docs: links to them are kept as text, their pages being on another site.
+        let otherDocs: [LayerDoc]
+        var readmePath: String { "\(knowledgeBase)/README.md" }
+        var opsFolder: String { "\(knowledgeBase)/ops" }
+
+        init(_ model: OCRModel) {
+            let description = model.description
+            docs = description.layerDocs
+            knowledgeBase = description.knowledgeBase
+            let own = Set(docs)
+            otherDocs = OCRModel.allCases.flatMap { $0.description.layerDocs }.filter { !own.contains($0) }
+        }
+    }
 
     /// Project root: where `context/` and `templates/` are.
     public let root: URL
@@ -28,18 +47,21 @@ public struct SiteGenerator: Sendable {
     /// Every file of the site, relative to the output folder, in a stable order.
     public func render(report: ModelReport) throws -> [(path: String, data: Data)] {
         let templates = try TemplateSet(root: root)
-        try checkLayerDocCoverage()
-        let readme = try HintDocument.load(root: root, path: Self.readmePath, requireSections: false)
+        let model = SiteModel(report.workload.model)
+        try checkLayerDocCoverage(model)
+        let readme = try HintDocument.load(root: root, path: model.readmePath, requireSections: false)
         let conventions = try HintDocument.load(root: root, path: Self.conventionsPath, requireSections: false)
+        // Shared docs link to their own folder's README: every front page is this site's index.
         var pageOfSource = [Self.readmePath: "index", Self.conventionsPath: "conventions"]
-        for doc in Self.layerDocs { pageOfSource[doc.hintDoc] = "op-\(doc.vendorClass)" }
-        let links = LinkMap(pages: pageOfSource)
+        pageOfSource[model.readmePath] = "index"
+        for doc in model.docs { pageOfSource[doc.hintDoc] = "op-\(doc.vendorClass)" }
+        let links = LinkMap(pages: pageOfSource, unlinked: Set(model.otherDocs.map(\.hintDoc)))
 
         var markdown: [(page: String, title: String, text: String)] = []
-        let layerBuilder = LayerPageBuilder(report: report, docs: Self.layerDocs)
+        let layerBuilder = LayerPageBuilder(report: report, docs: model.docs)
         let root = self.root
         // The pages are independent: render them on all cores, the heaviest first.
-        let jobs: [PageJob] = [.summary, .verification, .pageCost] + Self.layerDocs.map(PageJob.layer)
+        let jobs: [PageJob] = [.summary, .verification, .pageCost] + model.docs.map(PageJob.layer)
         let rooflines = RooflineOverview(report: report, directory: layerBuilder.directory)
         let stageCharts = try rooflines.stageCharts()
         let outputs = try parallelMap(jobs) { job -> PageOutput in
@@ -81,12 +103,12 @@ public struct SiteGenerator: Sendable {
 
         markdown.append(("conventions", "Counting conventions", try templates.render("conventions.md", try conventionsView(conventions, links: links, report: report))))
         let indexView = try IndexPageBuilder(report: report, directory: layerBuilder.directory).view(
-            title: readme.title, readme: try links.rewrite(readme.body, source: Self.readmePath, firstLine: readme.bodyLine), layers: layerLinks)
+            title: readme.title, readme: try links.rewrite(readme.body, source: model.readmePath, firstLine: readme.bodyLine), layers: layerLinks)
         markdown.append(("index", "ModelMeter knowledge base", try templates.render("index.md", indexView)))
 
         var charts: [String: String] = [:]
         for chart in stageCharts { charts[chart.file] = chart.svg }
-        for doc in Self.layerDocs {
+        for doc in model.docs {
             guard let occurrence = layerBuilder.directory.occurrences[doc.vendorClass] else { continue }
             let chart = try rooflines.layerChart(occurrence)
             charts[chart.file] = chart.svg
@@ -94,7 +116,7 @@ public struct SiteGenerator: Sendable {
         for sweep in sweepCharts { charts[sweep.fileName] = sweep.svg() }
         charts.merge(pageCostCharts) { $1 }
         var files: [(path: String, data: Data)] = []
-        let order = ["index", "summary", "page-cost", "verification", "conventions"] + Self.layerDocs.map { "op-\($0.vendorClass)" }
+        let order = ["index", "summary", "page-cost", "verification", "conventions"] + model.docs.map { "op-\($0.vendorClass)" }
         let nav = order.compactMap { page in markdown.first { $0.page == page } }
         let pages = markdown.sorted(by: { $0.page < $1.page })
         let generator = self
@@ -223,18 +245,26 @@ public struct SiteGenerator: Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Every layer type has a hint doc and every op doc has a layer type.
-    private func checkLayerDocCoverage() throws {
-        let expected = Set(Self.layerDocs.map { URL(fileURLWithPath: $0.hintDoc).lastPathComponent })
-        let folder = root.appendingPathComponent(Self.opsFolder)
+    /// Every layer type has a hint doc and every op doc in the model's own folder has a layer
+    /// type (shared layers' docs live in the folder of the model that introduced them).
+    private func checkLayerDocCoverage(_ model: SiteModel) throws {
+        let opsFolder = model.opsFolder
+        let expected = Set(model.docs.filter { $0.knowledgeBase == model.knowledgeBase }.map {
+            URL(fileURLWithPath: $0.hintDoc).lastPathComponent
+        })
+        let folder = root.appendingPathComponent(opsFolder)
         guard let files = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else {
-            throw SiteError(file: Self.opsFolder, "hint-doc folder is missing or unreadable")
+            throw SiteError(file: opsFolder, "hint-doc folder is missing or unreadable")
         }
         for file in files.sorted() where file.hasSuffix(".md") && !expected.contains(file) {
-            throw SiteError(file: "\(Self.opsFolder)/\(file)", "hint doc has no layer type in the model")
+            throw SiteError(file: "\(opsFolder)/\(file)", "hint doc has no layer type in the model")
         }
         for name in expected.sorted() where !files.contains(name) {
-            throw SiteError(file: "\(Self.opsFolder)/\(name)", "hint doc is missing")
+            throw SiteError(file: "\(opsFolder)/\(name)", "hint doc is missing")
+        }
+        for doc in model.docs where doc.knowledgeBase != model.knowledgeBase
+            && !FileManager.default.fileExists(atPath: root.appendingPathComponent(doc.hintDoc).path) {
+            throw SiteError(file: doc.hintDoc, "hint doc is missing")
         }
     }
 

@@ -3,7 +3,7 @@ import ModelMeter
 /// DeepSeek-OCR described once: its documented layer types in page order (each with its hint
 /// doc, `explain` recipe and reference checks). The site, `explain`, `list`, verification and
 /// tests iterate over this list; adding a layer type means its file, its hint doc and one entry here.
-public enum DeepSeekOCRModel {
+public enum DeepSeekOCRModel: ModelDescription {
     public static let name = "DeepSeek-OCR"
 
     /// Where the hint docs live, relative to the project root.
@@ -18,15 +18,11 @@ public enum DeepSeekOCRModel {
         MoEGate.recipe, DeepseekV2MoE.recipe, DeepseekV2DecoderLayer.recipe, DeepseekV2Model.recipe,
         DeepseekV2ForCausalLM.recipe,
     ]
+}
 
-    /// The layer type named `name` (its vendor class), case-insensitively.
-    public static func recipe(named name: String) throws -> LayerRecipe {
-        guard let recipe = layers.first(where: { $0.name.lowercased() == name.lowercased() }) else {
-            throw ModelMeterError.unknownName(kind: "layer", name: name, accepted: layers.map(\.name))
-        }
-        return recipe
+extension LayerDoc {
+    /// A DeepSeek-OCR layer's doc, in `DeepSeekOCRModel.knowledgeBase`.
+    public init(vendorClass: String, vendorFile: String) {
+        self.init(vendorClass: vendorClass, vendorFile: vendorFile, knowledgeBase: DeepSeekOCRModel.knowledgeBase)
     }
-
-    /// The hint docs of `layers`, in page order.
-    public static var layerDocs: [LayerDoc] { layers.map(\.doc) }
 }

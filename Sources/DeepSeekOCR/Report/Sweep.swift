@@ -173,9 +173,10 @@ extension Sweep {
         return grids.sorted { ($0.count, $0.widthTiles) < ($1.count, $1.widthTiles) }
     }
 
-    /// One point per mode, keeping `base`'s crops (crop mode only), batch, kernel and projector.
-    public static func resolutionPoints(_ modes: [VisionMode] = VisionMode.allCases, base: Workload) throws -> [SweepPoint] {
-        try modes.map { mode in
+    /// One point per mode (default: every mode of `base`'s model), keeping `base`'s crops (crop
+    /// mode only), batch, kernel and projector.
+    public static func resolutionPoints(_ modes: [VisionMode]? = nil, base: Workload) throws -> [SweepPoint] {
+        try (modes ?? base.model.modes).map { mode in
             let workload = try base.reshaped(mode: mode, crops: base.crops, batch: base.batch)
             let label = workload.hasLocalView ? "\(mode.rawValue) \(workload.crops?.description ?? "")" : mode.rawValue
             return SweepPoint(label: label, workload: workload)

@@ -4,12 +4,15 @@ public struct LayerDoc: Sendable, Hashable {
     public let vendorClass: String
     /// The vendor source file that defines the class.
     public let vendorFile: String
-    /// The hint doc, relative to the project root: `context/hints/dsocr-kb/ops/op-<Layer>.md`.
-    public var hintDoc: String { "context/hints/dsocr-kb/ops/op-\(vendorClass).md" }
+    /// The folder of the model's knowledge base that holds the doc, relative to the project root.
+    public let knowledgeBase: String
+    /// The hint doc, relative to the project root: `<knowledgeBase>/ops/op-<Layer>.md`.
+    public var hintDoc: String { "\(knowledgeBase)/ops/op-\(vendorClass).md" }
 
-    public init(vendorClass: String, vendorFile: String) {
+    public init(vendorClass: String, vendorFile: String, knowledgeBase: String) {
         self.vendorClass = vendorClass
         self.vendorFile = vendorFile
+        self.knowledgeBase = knowledgeBase
     }
 }
 

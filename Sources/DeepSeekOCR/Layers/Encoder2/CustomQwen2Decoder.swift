@@ -4,7 +4,7 @@ import ModelMeter
 /// `CustomQwen2ModelInner`. It forces SDPA (it refuses `flash_attention_2`, whose kernels take no
 /// arbitrary float mask) and forwards the embeddings and token types; all the work is its child's.
 public struct CustomQwen2Decoder: Layer {
-    public static let documentation = LayerDoc(vendorClass: "CustomQwen2Decoder", vendorFile: "deepencoderv2/qwen2_d2e.py")
+    public static let documentation = LayerDoc(vendorClass: "CustomQwen2Decoder", vendorFile: "deepencoderv2/qwen2_d2e.py", knowledgeBase: DeepSeekOCR2Model.knowledgeBase)
     public let typeName = "CustomQwen2Decoder"
     public var doc: LayerDoc? { Self.documentation }
 

@@ -14,7 +14,7 @@ import ModelMeter
 /// That is about 2N + 2 small kernels per image; they move little data but each pays a launch
 /// and a host round trip, which no FLOP or byte count shows.
 public struct CustomQwen2ModelInner: Layer {
-    public static let documentation = LayerDoc(vendorClass: "CustomQwen2ModelInner", vendorFile: "deepencoderv2/qwen2_d2e.py")
+    public static let documentation = LayerDoc(vendorClass: "CustomQwen2ModelInner", vendorFile: "deepencoderv2/qwen2_d2e.py", knowledgeBase: DeepSeekOCR2Model.knowledgeBase)
     public let typeName = "CustomQwen2ModelInner"
     public var doc: LayerDoc? { Self.documentation }
 

@@ -12,7 +12,7 @@ import ModelMeter
 /// keep query rows       y[:, N:] is a view: the visual half of every layer's output is computed and dropped
 /// ```
 public struct Qwen2Decoder2Encoder: Layer {
-    public static let documentation = LayerDoc(vendorClass: "Qwen2Decoder2Encoder", vendorFile: "deepencoderv2/qwen2_d2e.py")
+    public static let documentation = LayerDoc(vendorClass: "Qwen2Decoder2Encoder", vendorFile: "deepencoderv2/qwen2_d2e.py", knowledgeBase: DeepSeekOCR2Model.knowledgeBase)
     public let typeName = "Qwen2Decoder2Encoder"
     public var doc: LayerDoc? { Self.documentation }
 

@@ -5,7 +5,7 @@ import ModelMeter
 /// In DeepEncoder V2 it runs as an encoder layer over `S = 2N` positions under the mixed mask.
 public struct Qwen2DecoderLayer: Layer {
     public static let documentation = LayerDoc(
-        vendorClass: "Qwen2DecoderLayer", vendorFile: "transformers/models/qwen2/modeling_qwen2.py")
+        vendorClass: "Qwen2DecoderLayer", vendorFile: "transformers/models/qwen2/modeling_qwen2.py", knowledgeBase: DeepSeekOCR2Model.knowledgeBase)
     public let typeName = "Qwen2DecoderLayer"
     public var doc: LayerDoc? { Self.documentation }
 

@@ -9,7 +9,7 @@ import ModelMeter
 /// ```
 public struct Qwen2MLP: Layer {
     public static let documentation = LayerDoc(
-        vendorClass: "Qwen2MLP", vendorFile: "transformers/models/qwen2/modeling_qwen2.py")
+        vendorClass: "Qwen2MLP", vendorFile: "transformers/models/qwen2/modeling_qwen2.py", knowledgeBase: DeepSeekOCR2Model.knowledgeBase)
     public let typeName = "Qwen2MLP"
     public var doc: LayerDoc? { Self.documentation }
 
@@ -27,5 +27,11 @@ public struct Qwen2MLP: Layer {
     }
 
     public var symbols: [Symbol] { body.symbols }
-    public var steps: [Step] { body.steps }
+    /// The body's steps with its SiLU term moved into the `act_fn` module transformers declares.
+    public var steps: [Step] {
+        body.steps.map { step in
+            guard case let .term(term) = step, term.name == "SiLU" else { return step }
+            return .child(Child("act_fn", SiLU(term)))
+        }
+    }
 }

@@ -9,7 +9,7 @@ import ModelMeter
 /// ```
 public struct Qwen2RMSNorm: Layer {
     public static let documentation = LayerDoc(
-        vendorClass: "Qwen2RMSNorm", vendorFile: "transformers/models/qwen2/modeling_qwen2.py")
+        vendorClass: "Qwen2RMSNorm", vendorFile: "transformers/models/qwen2/modeling_qwen2.py", knowledgeBase: DeepSeekOCR2Model.knowledgeBase)
     public let typeName = "Qwen2RMSNorm"
     public var doc: LayerDoc? { Self.documentation }
 

@@ -13,7 +13,7 @@ import ModelMeter
 /// ```
 public struct Qwen2RotaryEmbedding: Layer {
     public static let documentation = LayerDoc(
-        vendorClass: "Qwen2RotaryEmbedding", vendorFile: "transformers/models/qwen2/modeling_qwen2.py")
+        vendorClass: "Qwen2RotaryEmbedding", vendorFile: "transformers/models/qwen2/modeling_qwen2.py", knowledgeBase: DeepSeekOCR2Model.knowledgeBase)
     public let typeName = "Qwen2RotaryEmbedding"
     public var doc: LayerDoc? { Self.documentation }
 

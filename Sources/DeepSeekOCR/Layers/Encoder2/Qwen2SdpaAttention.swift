@@ -17,7 +17,7 @@ import ModelMeter
 /// update stores the tensors, no copy).
 public struct Qwen2SdpaAttention: Layer {
     public static let documentation = LayerDoc(
-        vendorClass: "Qwen2SdpaAttention", vendorFile: "transformers/models/qwen2/modeling_qwen2.py")
+        vendorClass: "Qwen2SdpaAttention", vendorFile: "transformers/models/qwen2/modeling_qwen2.py", knowledgeBase: DeepSeekOCR2Model.knowledgeBase)
     public let typeName = "Qwen2SdpaAttention"
     public var doc: LayerDoc? { Self.documentation }
 
@@ -48,9 +48,8 @@ public struct Qwen2SdpaAttention: Layer {
         keyValueHeads = Symbol("g", configuration.keyValueHeads, "key/value heads (grouped-query attention)")
         headDim = Symbol("d", configuration.headDim, "head width")
         let rows = shape.rows
-        let width = Symbol("D", configuration.hiddenSize, "hidden width, h·d").formula
-        let keyValueWidth = Symbol("g", configuration.keyValueHeads, "key/value heads (grouped-query attention)")
-            * Symbol("d", configuration.headDim, "head width")
+        // Locals, not `self.hidden`: the map below is a closure, run before every property is set.
+        let (width, keyValueWidth) = (hidden.formula, keyValueHeads * headDim)
         // q_proj keeps the input X; k_proj and v_proj keep the same storage (counted once, at q_proj).
         projections = try [("q_proj", width), ("k_proj", keyValueWidth), ("v_proj", keyValueWidth)].map { name, out in
             (name, try Linear(
