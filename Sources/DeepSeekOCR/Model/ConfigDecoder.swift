@@ -6,6 +6,9 @@ import ModelMeter
 /// pre-norm decoder layer, model and head, each under the family's class name) and the latent
 /// attention, routers, 3-D experts and MoE block `transformers` adds for DeepSeek-V2/V3.
 public struct ConfigDecoder: Sendable {
+    /// Where the hint docs of the classes `transformers` adds (MLA, routers, experts) live.
+    public static let knowledgeBase = "context/hints/decoders-kb"
+
     public let config: DecoderConfig
     /// How latent attention runs (`deepseek_v2`/`deepseek_v3` only).
     public let latentMode: LatentAttentionMode
@@ -126,7 +129,7 @@ extension ConfigDecoder {
         }
         let decoder = self
         return LayerRecipe(
-            doc: LayerDoc(vendorClass: typeName, vendorFile: vendorFile), parameters: DecoderShape.recipeParameters,
+            doc: LayerDoc(vendorClass: typeName, vendorFile: vendorFile, knowledgeBase: Self.knowledgeBase), parameters: DecoderShape.recipeParameters,
             takesKernel: true,
             build: { a in
                 let model = try decoder.model(shape: DecoderShape(a), kernel: a.kernel)

@@ -40,7 +40,8 @@ public enum LatentAttentionMode: String, CaseIterable, Sendable {
 /// per-step expansion for wider scores, so it wins in decode (S = 1, large L) and loses in prefill.
 public struct DeepseekV2Attention: Layer {
     public static let documentation = LayerDoc(
-        vendorClass: "DeepseekV2Attention", vendorFile: "transformers/models/deepseek_v2/modeling_deepseek_v2.py")
+        vendorClass: "DeepseekV2Attention", vendorFile: "transformers/models/deepseek_v2/modeling_deepseek_v2.py",
+        knowledgeBase: ConfigDecoder.knowledgeBase)
     /// `DeepseekV2Attention` or `DeepseekV3Attention` (the same computation).
     public let typeName: String
     public var doc: LayerDoc? { nil }

@@ -17,7 +17,8 @@ import ModelMeter
 /// ```
 public struct DeepseekV2Experts: Layer {
     public static let documentation = LayerDoc(
-        vendorClass: "DeepseekV2Experts", vendorFile: "transformers/models/deepseek_v2/modeling_deepseek_v2.py")
+        vendorClass: "DeepseekV2Experts", vendorFile: "transformers/models/deepseek_v2/modeling_deepseek_v2.py",
+        knowledgeBase: ConfigDecoder.knowledgeBase)
     /// `DeepseekV2Experts` or `DeepseekV3Experts` (the same computation).
     public let typeName: String
 

@@ -13,7 +13,8 @@ import ModelMeter
 /// ```
 public struct DeepseekV2TopkRouter: Layer {
     public static let documentation = LayerDoc(
-        vendorClass: "DeepseekV2TopkRouter", vendorFile: "transformers/models/deepseek_v2/modeling_deepseek_v2.py")
+        vendorClass: "DeepseekV2TopkRouter", vendorFile: "transformers/models/deepseek_v2/modeling_deepseek_v2.py",
+        knowledgeBase: ConfigDecoder.knowledgeBase)
     public let typeName = "DeepseekV2TopkRouter"
 
     public let shape: DecoderShape

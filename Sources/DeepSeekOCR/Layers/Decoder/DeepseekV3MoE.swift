@@ -14,7 +14,8 @@ import ModelMeter
 /// ```
 public struct DeepseekV3MoE: Layer {
     public static let documentation = LayerDoc(
-        vendorClass: "DeepseekV3MoE", vendorFile: "transformers/models/deepseek_v3/modeling_deepseek_v3.py")
+        vendorClass: "DeepseekV3MoE", vendorFile: "transformers/models/deepseek_v3/modeling_deepseek_v3.py",
+        knowledgeBase: ConfigDecoder.knowledgeBase)
     /// `DeepseekV3MoE` or `DeepseekV2Moe`.
     public let typeName: String
 

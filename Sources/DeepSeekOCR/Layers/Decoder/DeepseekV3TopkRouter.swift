@@ -15,7 +15,8 @@ import ModelMeter
 /// ```
 public struct DeepseekV3TopkRouter: Layer {
     public static let documentation = LayerDoc(
-        vendorClass: "DeepseekV3TopkRouter", vendorFile: "transformers/models/deepseek_v3/modeling_deepseek_v3.py")
+        vendorClass: "DeepseekV3TopkRouter", vendorFile: "transformers/models/deepseek_v3/modeling_deepseek_v3.py",
+        knowledgeBase: ConfigDecoder.knowledgeBase)
     public let typeName = "DeepseekV3TopkRouter"
 
     public let shape: DecoderShape
