@@ -16,24 +16,6 @@ public struct SiteGenerator: Sendable {
     public static let conventionsPath = "\(knowledgeBase)/conventions.md"
     public static let opsFolder = "\(knowledgeBase)/ops"
 
-    /// What a model's site is built from: its description's layer docs and its knowledge base.
-    struct SiteModel {
-        let docs: [LayerDoc]
-        let knowledgeBase: String
-        /// Every other model's docs: links to them are kept as text, their pages being on another site.
-        let otherDocs: [LayerDoc]
-        var readmePath: String { "\(knowledgeBase)/README.md" }
-        var opsFolder: String { "\(knowledgeBase)/ops" }
-
-        init(_ model: OCRModel) {
-            let description = model.description
-            docs = description.layerDocs
-            knowledgeBase = description.knowledgeBase
-            let own = Set(docs)
-            otherDocs = OCRModel.allCases.flatMap { $0.description.layerDocs }.filter { !own.contains($0) }
-        }
-    }
-
     /// Project root: where `context/` and `templates/` are.
     public let root: URL
     /// Pass raw HTML from hint docs through to the published pages (only what the sanitizer's allow-list keeps).
@@ -61,7 +43,8 @@ public struct SiteGenerator: Sendable {
         let layerBuilder = LayerPageBuilder(report: report, docs: model.docs)
         let root = self.root
         // The pages are independent: render them on all cores, the heaviest first.
-        let jobs: [PageJob] = [.summary, .verification, .pageCost] + model.docs.map(PageJob.layer)
+        let jobs: [PageJob] = [.summary, .verification, .pageCost] + (report.workload.model == .deepseekOCR2 ? [.comparison] : [])
+            + model.docs.map(PageJob.layer)
         let rooflines = RooflineOverview(report: report, directory: layerBuilder.directory)
         let stageCharts = try rooflines.stageCharts()
         let outputs = try parallelMap(jobs) { job -> PageOutput in
@@ -77,6 +60,8 @@ public struct SiteGenerator: Sendable {
             case .pageCost:
                 let (view, charts) = try PageCostPageBuilder(report: report).view()
                 return .pageCost(text: try templates.render("page-cost.md", view), charts: charts)
+            case .comparison:
+                return .comparison(text: try templates.render("comparison.md", try ComparisonPageBuilder(report: report).view()))
             case .verification:
                 let runs = try ReferenceRun.loadAll(root: root)
                 return .verification(text: try templates.render("verification.md", try VerificationPageBuilder(runs: runs).view()))
@@ -98,6 +83,8 @@ public struct SiteGenerator: Sendable {
             case let .pageCost(text, charts):
                 markdown.append(("page-cost", "What a page costs", text))
                 pageCostCharts = charts
+            case let .comparison(text):
+                markdown.append(("comparison", "DeepSeek-OCR vs DeepSeek-OCR 2", text))
             }
         }
 
@@ -116,7 +103,7 @@ public struct SiteGenerator: Sendable {
         for sweep in sweepCharts { charts[sweep.fileName] = sweep.svg() }
         charts.merge(pageCostCharts) { $1 }
         var files: [(path: String, data: Data)] = []
-        let order = ["index", "summary", "page-cost", "verification", "conventions"] + model.docs.map { "op-\($0.vendorClass)" }
+        let order = ["index", "summary", "page-cost", "comparison", "verification", "conventions"] + model.docs.map { "op-\($0.vendorClass)" }
         let nav = order.compactMap { page in markdown.first { $0.page == page } }
         let pages = markdown.sorted(by: { $0.page < $1.page })
         let generator = self
@@ -160,6 +147,8 @@ public struct SiteGenerator: Sendable {
         case summary
         case verification
         case pageCost
+        /// "DeepSeek-OCR vs DeepSeek-OCR 2", on DeepSeek-OCR 2's site.
+        case comparison
     }
 
     private enum PageOutput {
@@ -167,6 +156,7 @@ public struct SiteGenerator: Sendable {
         case summary(text: String, charts: [SweepChart])
         case verification(text: String)
         case pageCost(text: String, charts: [String: String])
+        case comparison(text: String)
     }
 
     /// One layer page, its roofline point for the chart, and its row on the index.

@@ -107,3 +107,21 @@ struct DeepSeekOCR2Tests {
         #expect(throws: ModelMeterError.self) { try OCRModel.named("deepseek-ocr-3") }
     }
 }
+
+@Suite("Pages without crops")
+struct SmallPageTests {
+    /// A page within the crop side runs the global view only: its vision stage costs what the
+    /// global view costs, not the default 2×2 grid's (the bug this pins: the grid was dropped and
+    /// the evaluator fell back to 2×2).
+    @Test("a 640x480 page prices the global view alone, in both models", arguments: OCRModel.allCases)
+    func globalViewOnly(model: OCRModel) throws {
+        let size = try PageSize(parsing: "640x480")
+        let grid = try PageCropping.grid(for: size, cropSide: model.imageSize(.gundam))
+        #expect(grid.count == 1)
+        let workload = try Workload(mode: .gundam, crops: grid, page: size).running(model)
+        let page = try PageWorkload(workload: workload)
+        let result = try PageCostEvaluator(for: page).cost(page)
+        let direct = try ModelReport(workload: workload).totals.forward.tensorCoreFLOPs
+        #expect(result.vision.forward.tensorCoreFLOPs == direct)
+    }
+}

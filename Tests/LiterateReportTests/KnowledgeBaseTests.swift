@@ -8,9 +8,13 @@ import LiterateReport
 /// sections templates rely on.
 @Suite("Hint docs")
 struct KnowledgeBaseTests {
-    @Test("each of the 13 layer types names an existing hint doc with the required sections", arguments: SiteGenerator.layerDocs)
+    /// Every model's layer types, each once (SAM and the decoder are shared).
+    static let allDocs: [LayerDoc] = OCRModel.allCases.flatMap { $0.description.layerDocs }
+        .reduce(into: [LayerDoc]()) { docs, doc in if !docs.contains(doc) { docs.append(doc) } }
+
+    @Test("each layer type of every model names an existing hint doc with the required sections", arguments: allDocs)
     func layerHasDoc(doc: LayerDoc) throws {
-        #expect(doc.hintDoc == "context/hints/dsocr-kb/ops/op-\(doc.vendorClass).md")
+        #expect(doc.hintDoc == "\(doc.knowledgeBase)/ops/op-\(doc.vendorClass).md")
         let hint = try HintDocument.load(root: TestProject.root, path: doc.hintDoc)
         #expect(hint.title == doc.vendorClass)
         for section in HintDocument.requiredSections {

@@ -28,17 +28,10 @@ public struct DeepSeekOCR2Vision: Layer {
 
     public var ownParameters: [ParameterTensor] { [ParameterTensor("view_seperator", [embedWidth])] }
 
+    /// Both views run the same sam_model / qwen2_model / projector weights (counted once); then
+    /// cat(local rows, global rows, view_seperator), one copy of the page's rows.
     public var steps: [Step] {
-        let tokens = Symbol("T_vis", workload.visionTokensPerPage, "vision tokens per page")
-        let batch = Symbol("B", workload.batch, "pages")
-        let width = Symbol("D", embedWidth, "decoder width")
-        // Both views run the same sam_model / qwen2_model / projector weights: count them once.
-        return views.enumerated().map {
-            .child(Child(namespace: $0.element.prefix, $0.element.view, ownsParameters: $0.offset == 0))
-        } + [
-            // cat(local rows, global rows, view_seperator): one copy of the page's rows.
-            .term(.dataMovement("token assembly", reads: batch * tokens * width, writes: batch * tokens * width)),
-        ]
+        DeepSeekOCRVision.viewSteps(views.map { ($0.prefix, $0.view) }, workload: workload, embedWidth: embedWidth)
     }
 }
 

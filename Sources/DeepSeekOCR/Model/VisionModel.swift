@@ -39,14 +39,19 @@ public struct DeepSeekOCRVision: Layer {
     }
 
     public var steps: [Step] {
+        Self.viewSteps(views.map { ($0.prefix, $0.view) }, workload: workload, embedWidth: embedWidth)
+    }
+
+    /// The views as namespaces (`global/`, `local/`), their shared weights counted once, then the
+    /// page's rows assembled with cat/view: one copy of `B·T_vis·D` (newline columns, when the
+    /// model has them, and the separator are spliced in by the same copy).
+    static func viewSteps(_ views: [(prefix: String, view: any Layer)], workload: Workload, embedWidth: Int) -> [Step] {
         let tokens = Symbol("T_vis", workload.visionTokensPerPage, "vision tokens per page")
         let batch = Symbol("B", workload.batch, "pages")
         let width = Symbol("D", embedWidth, "decoder width")
-        // Every view runs the same sam_model / vision_model / projector weights: count them once.
         return views.enumerated().map {
             .child(Child(namespace: $0.element.prefix, $0.element.view, ownsParameters: $0.offset == 0))
         } + [
-            // Newline columns and the separator are spliced in with cat/view: one copy of the sequence.
             .term(.dataMovement("token assembly", reads: batch * tokens * width, writes: batch * tokens * width)),
         ]
     }

@@ -313,7 +313,8 @@ public final class PageCostEvaluator {
         return try CallCost(model, precision: precision)
     }
 
-    /// The vision stack (every view + projector) of `batch` pages.
+    /// The vision stack (every view + projector) of `batch` pages; `crops` is the workload's own
+    /// grid (1×1 when the page is small enough to skip crops: only the global view runs).
     public func visionCost(mode: VisionMode, crops: CropGrid?, batch: Int) throws -> CallCost {
         let key = VisionKey(mode: mode, crops: crops, model: model)
         if visionPolynomials[key] == nil {
@@ -381,7 +382,7 @@ public final class PageCostEvaluator {
     public func cost(_ page: PageWorkload) throws -> PageCost {
         let w = page.workload
         let batch = w.batch
-        let visionCall = try visionCost(mode: w.mode, crops: w.hasLocalView ? w.crops : nil, batch: batch)
+        let visionCall = try visionCost(mode: w.mode, crops: w.crops, batch: batch)
         let prefillCall = try prefillCost(batch: batch, tokens: page.promptTokens)
         let step = try decodeStep(batch: batch)
         let decodeActivation = try firstStepActivationBytes(batch: batch, prompt: page.promptTokens)
@@ -395,7 +396,7 @@ public final class PageCostEvaluator {
     public func peakMemoryBytes(_ page: PageWorkload) throws -> Int {
         let w = page.workload
         let batch = w.batch
-        let visionCall = try visionCost(mode: w.mode, crops: w.hasLocalView ? w.crops : nil, batch: batch)
+        let visionCall = try visionCost(mode: w.mode, crops: w.crops, batch: batch)
         let prefillCall = try prefillCost(batch: batch, tokens: page.promptTokens)
         let perToken = configuration.kvCacheElementsPerToken * precision.bytesPerElement
         func cache(_ positions: Int) throws -> Int {

@@ -70,8 +70,17 @@ public struct DeepseekV2DecoderLayer: Layer {
     public var heldActivationElements: Formula { shape.rows * hidden }
 
     public var steps: [Step] {
-        let elements = shape.rows * hidden
-        return [
+        Self.preNormSteps(
+            inputNorm: inputNorm, attention: attention, postAttentionNorm: postAttentionNorm, mlp: mlp,
+            elements: shape.rows * hidden)
+    }
+
+    /// A pre-norm layer's forward, shared with Qwen2's: `h = x + self_attn(input_layernorm(x))`,
+    /// `out = h + mlp(post_attention_layernorm(h))`; each residual add touches `elements` values.
+    static func preNormSteps(
+        inputNorm: any Layer, attention: any Layer, postAttentionNorm: any Layer, mlp: any Layer, elements: Formula
+    ) -> [Step] {
+        [
             .child(Child("input_layernorm", inputNorm)),
             .child(Child("self_attn", attention)),
             .term(.elementwise("attention residual add", .add, elements: elements)),

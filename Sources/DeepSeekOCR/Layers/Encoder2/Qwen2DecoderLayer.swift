@@ -39,14 +39,8 @@ public struct Qwen2DecoderLayer: Layer {
     public var heldActivationElements: Formula { shape.rows * hidden }
 
     public var steps: [Step] {
-        let elements = shape.rows * hidden
-        return [
-            .child(Child("input_layernorm", inputNorm)),
-            .child(Child("self_attn", attention)),
-            .term(.elementwise("attention residual add", .add, elements: elements)),
-            .child(Child("post_attention_layernorm", postAttentionNorm)),
-            .child(Child("mlp", mlp)),
-            .term(.elementwise("MLP residual add", .add, elements: elements)),
-        ]
+        DeepseekV2DecoderLayer.preNormSteps(
+            inputNorm: inputNorm, attention: attention, postAttentionNorm: postAttentionNorm, mlp: mlp,
+            elements: shape.rows * hidden)
     }
 }
