@@ -18,6 +18,15 @@ struct ExplainCommand: TextCommand {
     @Option(name: .customLong("set"), help: "Override a constructor parameter, key=value (repeatable), e.g. --set heads=16.")
     var settings: [String] = []
 
+    @Option(help: """
+        A decoder's config.json: explain one of its modules, named by its named_modules() path \
+        (model.layers.3.self_attn) or its class (the first instance); keys batch, tokens, context, kernel.
+        """)
+    var model: String?
+
+    @Option(help: "With --model on a deepseek_v2/deepseek_v3 config: naive (default) or absorbed latent attention.")
+    var mla: String?
+
     @Option(help: "Output format: text or json.")
     var format: String = "text"
 
@@ -25,7 +34,13 @@ struct ExplainCommand: TextCommand {
 
     func execute() throws -> String {
         let format = try checkedFormat(format, accepted: ["text", "json"])
-        let recipe = try DeepSeekOCRModel.recipe(named: layer)
+        let recipe: LayerRecipe
+        if let model {
+            recipe = try ConfigDecoder(path: model, latentMode: try LatentAttentionMode.named(mla ?? "naive")).recipe(for: layer)
+        } else {
+            if let mla { throw CommandLineError("--mla \(mla) needs --model CONFIG.json (a deepseek_v2 or deepseek_v3 config)") }
+            recipe = try DeepSeekOCRModel.recipe(named: layer)
+        }
         let (gpu, precision) = try hardware.checked()
         let explanation: LayerExplanation
         do {

@@ -6,15 +6,54 @@ import ModelMeter
 struct ListCommand: TextCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "List the layer types, resolution modes or catalog GPUs.")
+        abstract: "List the layer types, resolution modes, catalog GPUs, or config.json decoders side by side (models).")
 
-    static let subjects = ["layers", "modes", "gpus"]
+    static let subjects = ["layers", "modes", "gpus", "models"]
 
-    @Argument(help: "What to list: layers, modes or gpus.")
+    @Argument(help: "What to list: layers, modes, gpus or models.")
     var subject: String
+
+    @Option(help: """
+        A decoder's config.json. list layers --model X: the classes of the module tree transformers 5.23 \
+        builds from it; list models --model A --model B …: the models side by side with DeepSeek-OCR's decoder.
+        """)
+    var model: [String] = []
+
+    @Option(parsing: .unconditional, help: "With list models: prefill positions (default 1024).")
+    var tokens: Int = 1024
+
+    @Option(parsing: .unconditional, help: "With list models: cached positions of the decode step (default 1024).")
+    var context: Int = 1024
+
+    @Option(help: "With list models: naive (transformers, default) or absorbed latent attention for deepseek_v2/v3 configs.")
+    var mla: String = LatentAttentionMode.naive.rawValue
+
+    @OptionGroup var hardware: HardwareOptions
 
     func execute() throws -> String {
         let rows: [[String]]
+        if subject.lowercased() == "models" {
+            let (gpu, precision) = try hardware.checked()
+            let entries = [DecoderComparison.Entry.deepSeekOCR(kernel: .sdpa)]
+                + (try model.map { path in
+                    DecoderComparison.Entry.config(
+                        try ConfigDecoder(path: path, latentMode: try LatentAttentionMode.named(mla)), kernel: .sdpa)
+                })
+            return try DecoderComparison(
+                entries: entries, gpu: gpu, precision: precision,
+                prefillTokens: try ModelMeterError.requirePositive(tokens, "--tokens", in: "list models"),
+                context: try ModelMeterError.requirePositive(context, "--context", in: "list models")).markdown
+        }
+        if !model.isEmpty {
+            guard subject.lowercased() == "layers", let model = model.first, self.model.count == 1 else {
+                throw CommandLineError("--model applies to list layers (one config) and list models, not list \(subject)")
+            }
+            let decoder = try ConfigDecoder(path: model)
+            rows = [["class", "instances", "parameters each", "first path", "vendor file"]] + (try decoder.classes()).map {
+                [$0.typeName, "\($0.paths.count)", "\($0.parameters)", $0.paths[0].isEmpty ? "(root)" : $0.paths[0], decoder.vendorFile]
+            }
+            return alignedColumns(rows, indent: "").joined(separator: "\n") + "\n"
+        }
         switch subject.lowercased() {
         case "layers":
             rows = [["layer", "hint doc", "vendor file", "explain keys"]] + DeepSeekOCRModel.layers.map {

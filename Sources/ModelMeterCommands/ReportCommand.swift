@@ -35,6 +35,9 @@ struct ReportCommand: TextCommand {
     @Option(help: "Project root holding context/ and templates/.")
     var root: String = "."
 
+    @Option(help: "With --model on a deepseek_v2/deepseek_v3 config: naive (transformers' path, default) or absorbed (serving engines).")
+    var mla: String?
+
     @Flag(help: "Pass raw HTML from hint docs into the HTML pages (scripts, handlers, embeds and script URLs are always removed).")
     var allowRawHTML = false
 
@@ -46,6 +49,8 @@ struct ReportCommand: TextCommand {
     }
 
     func execute() throws -> String {
+        if let path = options.configDecoderPath { return try configDecoderReport(path: path) }
+        if let mla { throw CommandLineError("--mla \(mla) needs --model CONFIG.json (a deepseek_v2 or deepseek_v3 config)") }
         let wanted = try format.map { try checkedFormat($0, accepted: ["json", "csv", "md", "html"]) }
         if let file, wanted == nil {
             throw CommandLineError("--file \(file) needs --format (json, csv, md or html)")
@@ -72,5 +77,34 @@ struct ReportCommand: TextCommand {
             text = wanted == "md" ? page.markdown : page.html
         }
         return try OutputFile.write(text, to: file)
+    }
+
+    /// `--model CONFIG.json`: the decoder's prefill and/or decode step as JSON.
+    private func configDecoderReport(path: String) throws -> String {
+        guard let format, try checkedFormat(format, accepted: ["json"]) == "json" else {
+            throw CommandLineError("--model \(path) needs --format json; the knowledge base is DeepSeek-OCR's")
+        }
+        let decoder = try ConfigDecoder(path: path, latentMode: try LatentAttentionMode.named(mla ?? "naive"))
+        if let mla, decoder.config.latent == nil {
+            throw CommandLineError("--mla \(mla) applies to deepseek_v2/deepseek_v3 configs; \(decoder.config.source) is \(decoder.config.family.rawValue)")
+        }
+        let settings = try options.decoderSettings()
+        let workload = DecoderWorkload(
+            batch: try ModelMeterError.requirePositive(options.batch, "--batch", in: "workload"),
+            prefillTokens: settings.prefillTokens, decodeContext: settings.decodeContext, kernel: try options.kernel(),
+            logits: settings.logits)
+        var stages: [ModelStage] = []
+        if let stage {
+            stages = try ModelStage.parseList(stage).filter { stage != "all" || $0 != .vision }
+        } else {
+            if workload.prefillTokens != nil { stages.append(.prefill) }
+            if workload.decodeContext != nil { stages.append(.decode) }
+        }
+        guard !stages.isEmpty else {
+            throw CommandLineError("--model \(path) needs --tokens S (a prefill) and/or --context L (a decode step)")
+        }
+        let (gpu, precision) = try hardware.checked()
+        let report = try DecoderReport(decoder: decoder, workload: workload, gpu: gpu, precision: precision, stages: stages)
+        return try OutputFile.write(try report.json().rendered() + "\n", to: file)
     }
 }

@@ -7,8 +7,15 @@ import ModelMeter
 /// Values are checked when the workload is built (`workload()`), never in `validate()`, so a
 /// bad value ends with one `Error: …` line instead of a usage screen.
 struct WorkloadOptions: ParsableArguments {
-    @Option(help: "Model: deepseek-ocr (default) or deepseek-ocr-2 (one mode, gundam: base 1024, crops 768).")
+    @Option(help: """
+        Model: deepseek-ocr (default) or deepseek-ocr-2 (one mode, gundam: base 1024, crops 768); or a decoder's \
+        config.json (a path; model_type llama, mistral, qwen2, deepseek_v2 or deepseek_v3) for report --format json, \
+        explain and list: the module tree transformers 5.23 builds from it, with --tokens S and/or --context L.
+        """)
     var model: String = OCRModel.deepseekOCR.rawValue
+
+    /// `--model` when it names a `config.json` (a path, or a name ending in `.json`), else nil.
+    var configDecoderPath: String? { model.hasSuffix(".json") || model.contains("/") ? model : nil }
 
     @Option(help: "Vendor mode: tiny, small, base, large or gundam.")
     var mode: String = "gundam"
@@ -60,6 +67,9 @@ struct WorkloadOptions: ParsableArguments {
 
     /// The workload these options describe; throws a one-line error for any bad value.
     func workload() throws -> Workload {
+        if let path = configDecoderPath {
+            throw CommandLineError("--model \(path): a config.json decoder works with report --format json, explain and list")
+        }
         let mode = try VisionMode.named(mode)
         let model = try OCRModel.named(model)
         try model.check(mode)

@@ -36,7 +36,7 @@ import Testing
     }
 
     @Test func unknownSubject() {
-        #expect(CommandHarness.errorLine(["list", "tables"]) == "Error: unknown list subject 'tables'; accepted: layers, modes, gpus")
+        #expect(CommandHarness.errorLine(["list", "tables"]) == "Error: unknown list subject 'tables'; accepted: layers, modes, gpus, models")
     }
 }
 

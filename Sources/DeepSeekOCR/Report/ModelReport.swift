@@ -143,13 +143,7 @@ public struct ModelReport: Sendable {
             ("model", .string(workload.model.displayName + (stages.map(\.stage) == [.vision] ? " vision stack" : ""))),
             ("workload", workloadJSON),
             ("gpu", gpuJSON),
-            ("conventions", .object([
-                ("flop", .string("tensor-core FLOPs = 2 x multiply-accumulates, as torch.utils.flop_counter.FlopCounterMode counts them")),
-                ("cudaCore", .string("softmax, norms, activations and adds priced per element (see the conventions page)")),
-                ("backward", .string("dX and dW GEMMs per matmul/conv; the image needs no gradient; fused SDPA backward 2.5x, eager 2x")),
-                ("io", .string("every kernel reads its inputs and weights and writes its outputs once")),
-                ("units", .string("FLOP and bytes are exact integers; seconds are lower bounds")),
-            ])),
+            ("conventions", ReportJSON.conventions),
             ("stages", .object(try stages.map { ($0.stage.rawValue, try moduleJSON($0.model.typeName, $0.totals)) })),
             ("totals", try moduleJSON(totalsType, totals)),
             ("modules", .object(entries)),
@@ -202,48 +196,13 @@ public struct ModelReport: Sendable {
         }
     }
 
-    private var gpuJSON: JSONValue {
-        let tensor = try? gpu.tensorCorePeak(for: precision)
-        return .object([
-            ("id", .string(gpu.id)),
-            ("name", .string(gpu.name)),
-            ("tensorCoreTFLOPS", .double(tensor?.teraFLOPS ?? 0)),
-            ("tensorCorePrecision", .string(tensor?.precision ?? "")),
-            ("tensorCoreAccumulate", .string(tensor?.accumulate ?? "")),
-            ("cudaCoreTFLOPS", .double(gpu.cudaCorePeak.teraFLOPS)),
-            ("memoryBandwidthGBps", .double(gpu.memoryBandwidthGBps)),
-            ("source", .string(gpu.source)),
-        ])
-    }
+    /// The shared module, GPU and conventions objects of this report's JSON.
+    private var shared: ReportJSON { ReportJSON(gpu: gpu, precision: precision) }
 
-    private func passJSON(_ pass: PassCost) -> JSONValue {
-        .object([
-            ("tensorCoreFLOPs", .int(pass.tensorCoreFLOPs)),
-            ("cudaCoreFLOPs", .int(pass.cudaCoreFLOPs)),
-            ("ioBytes", .int(pass.ioBytes)),
-            ("arithmeticIntensity", .double(pass.arithmeticIntensity)),
-        ])
-    }
+    private var gpuJSON: JSONValue { shared.gpuObject }
 
     private func moduleJSON(_ type: String, _ metrics: LayerMetrics) throws -> JSONValue {
-        let point = try roofline(metrics.forward)
-        return .object([
-            ("type", .string(type)),
-            ("parameters", .int(metrics.parameters)),
-            ("forward", passJSON(metrics.forward)),
-            ("backward", passJSON(metrics.backward)),
-            ("memory", .object([
-                ("weightBytes", .int(metrics.memory.weightBytes)),
-                ("activationBytes", .int(metrics.memory.activationBytes)),
-                ("kvCacheBytes", .int(metrics.memory.kvCacheBytes)),
-                ("trainingActivationBytes", .int(metrics.memory.trainingActivationBytes)),
-                ("gradientBytes", .int(metrics.memory.gradientBytes)),
-            ])),
-            ("roofline", .object([
-                ("bound", .string(point.bound.rawValue)),
-                ("timeLowerBoundSeconds", .double(point.timeLowerBoundSeconds)),
-            ])),
-        ])
+        try shared.module(type, metrics)
     }
 }
 

@@ -24,7 +24,7 @@ public enum AttentionKernel: String, CaseIterable, Sendable, Codable {
 /// SDPA scores QKᵀ  (tensor core)  forward 2·B·h·S·Sk·d   backward 3× (sdpa: recompute, dQ, dK) or 2× (eager)
 /// SDPA mask add    (CUDA core)    forward B·h·S·Sk       (with an additive or causal mask)
 /// SDPA softmax     (CUDA core)    forward 5·B·h·S·Sk
-/// SDPA P·V         (tensor core)  forward 2·B·h·S·Sk·d   backward 2× (dP, dV)
+/// SDPA P·V         (tensor core)  forward 2·B·h·S·Sk·dv  backward 2× (dP, dV); dv = d unless `valueHeadDim`
 /// ```
 /// Tensor-core forward total `4·B·h·S·Sk·d` equals FlopCounterMode's count (a causal mask is
 /// added to the full square, not skipped); backward totals are 2.5× (fused) and 2× (math path),
@@ -62,6 +62,12 @@ public struct ScaledDotProductAttention: Sendable {
     /// Eager path: `softmax(…, dtype=float32)` (LlamaAttention): P is kept in fp32, `4·B·h·S·Sk` bytes.
     /// Below fp32 the `.to(dtype)` copy P·V keeps (`B·h·S·Sk` elements) is not counted.
     public var softmaxInFP32 = false
+    /// Heads K and V are stored with when fewer than `heads` (grouped-query attention under a fused
+    /// kernel, MLA's one latent head): K and V traffic counts these; nil: `heads`.
+    public var keyValueHeads: Formula?
+    /// Width of V and O per head when it differs from the Q·Kᵀ width `headDim` (MLA's `v_head_dim`,
+    /// the latent width of absorbed MLA): P·V costs `2·B·h·S·Sk·dv`; nil: `headDim`.
+    public var valueHeadDim: Formula?
 
     public init(
         batch: Formula, heads: Formula, tokens: Formula, keyTokens: Formula? = nil, headDim: Formula,
@@ -80,12 +86,17 @@ public struct ScaledDotProductAttention: Sendable {
     public var terms: [CostTerm] {
         let square: Formula = keyTokens == tokens ? .power(tokens, 2) : tokens * keyTokens
         let scores = batch * heads * square                       // B·h·S·Sk elements
-        let vectors = batch * heads * tokens * headDim            // one of Q, O
-        let keyVectors = batch * heads * keyTokens * headDim      // one of K, V
+        let vectors = batch * heads * tokens * headDim            // Q (and O when V is as wide)
+        let keyVectors = batch * (keyValueHeads ?? heads) * keyTokens * headDim   // K (and V)
         let matmul = 2 * batch * heads * square * headDim
         let fused = kernel == .sdpa
         let mask = hasMask ? scores : .zero
-        let inputs = vectors + 2 * keyVectors
+        // V, O and P·V at their own width when it differs from Q·Kᵀ's (MLA); otherwise as before.
+        let outputs = valueHeadDim.map { batch * heads * tokens * $0 } ?? vectors
+        let valueVectors = valueHeadDim.map { batch * (keyValueHeads ?? heads) * keyTokens * $0 } ?? keyVectors
+        let valueMatmul = valueHeadDim.map { 2 * batch * heads * square * $0 } ?? matmul
+        let inputs = valueHeadDim == nil ? vectors + 2 * keyVectors : vectors + keyVectors + valueVectors
+        let uniform = valueHeadDim == nil && keyValueHeads == nil
 
         let scoresTerm: CostTerm
         let outputTerm: CostTerm
@@ -94,13 +105,13 @@ public struct ScaledDotProductAttention: Sendable {
             // writes dQ, dK, dV (+ the mask's gradient). Saved: Q, K, V, O (+ mask).
             scoresTerm = CostTerm(
                 name: "SDPA scores QKᵀ", unit: .tensorCore, forwardFLOPs: matmul, backwardFLOPs: 3 * matmul,
-                forwardTraffic: Traffic(activationReads: inputs + mask, writes: vectors),
-                backwardTraffic: Traffic(activationReads: inputs + 2 * vectors + mask, writes: inputs + mask),
-                savedElements: (keyTokens == tokens ? 4 * vectors : inputs + vectors) + mask,
+                forwardTraffic: Traffic(activationReads: inputs + mask, writes: outputs),
+                backwardTraffic: Traffic(activationReads: inputs + 2 * outputs + mask, writes: inputs + mask),
+                savedElements: (keyTokens == tokens && uniform ? 4 * vectors : inputs + outputs) + mask,
                 savedFixedWidthBytes: 4 * batch * heads * tokens,
                 savedTensors: "Q, K, V, output O" + (hasMask ? ", mask" : "") + "; log-sum-exp (fp32)")
             outputTerm = CostTerm(
-                name: "SDPA P·V", unit: .tensorCore, forwardFLOPs: matmul, backwardFLOPs: 2 * matmul,
+                name: "SDPA P·V", unit: .tensorCore, forwardFLOPs: valueMatmul, backwardFLOPs: 2 * valueMatmul,
                 forwardTraffic: .none, backwardTraffic: .none)
         } else {
             // Separate kernels: Q·Kᵀ writes the scores, P·V reads the probabilities.
@@ -108,15 +119,15 @@ public struct ScaledDotProductAttention: Sendable {
                 name: "SDPA scores QKᵀ", unit: .tensorCore, forwardFLOPs: matmul, backwardFLOPs: 2 * matmul,
                 forwardTraffic: Traffic(activationReads: vectors + keyVectors, writes: scores),
                 backwardTraffic: Traffic(activationReads: scores + vectors + keyVectors, writes: vectors + keyVectors),
-                savedElements: keyTokens == tokens ? 2 * vectors : vectors + keyVectors,
+                savedElements: keyTokens == tokens && uniform ? 2 * vectors : vectors + keyVectors,
                 savedTensors: scalesScoresAfterMatmul
                     ? "Q and K as the bmm takes them (the scores are divided by √d afterwards)"
                     : "Q·√s and K·√s (scaled copies)")
             outputTerm = CostTerm(
-                name: "SDPA P·V", unit: .tensorCore, forwardFLOPs: matmul, backwardFLOPs: 2 * matmul,
-                forwardTraffic: Traffic(activationReads: scores + keyVectors, writes: vectors),
-                backwardTraffic: Traffic(activationReads: vectors + scores + keyVectors, writes: scores + keyVectors),
-                savedElements: valueStorageElements ?? keyVectors,
+                name: "SDPA P·V", unit: .tensorCore, forwardFLOPs: valueMatmul, backwardFLOPs: 2 * valueMatmul,
+                forwardTraffic: Traffic(activationReads: scores + valueVectors, writes: outputs),
+                backwardTraffic: Traffic(activationReads: outputs + scores + valueVectors, writes: scores + valueVectors),
+                savedElements: valueStorageElements ?? valueVectors,
                 savedTensors: valueStorageElements == nil
                     ? "V (P is softmax's output, counted there)"
                     : "V's storage, the packed Q, K, V (P is softmax's output, counted there)")

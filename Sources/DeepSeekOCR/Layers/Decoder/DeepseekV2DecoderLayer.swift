@@ -9,7 +9,8 @@ import ModelMeter
 /// the MLP's (each keeps its norm's output as its input); the residual adds keep nothing.
 public struct DeepseekV2DecoderLayer: Layer {
     public static let documentation = LayerDoc(vendorClass: "DeepseekV2DecoderLayer", vendorFile: "modeling_deepseekv2.py")
-    public let typeName = "DeepseekV2DecoderLayer"
+    /// `DeepseekV2DecoderLayer`, or a family's pre-norm layer computing the same (`Qwen2DecoderLayer`, …).
+    public let typeName: String
     public var doc: LayerDoc? { Self.documentation }
 
     /// How `explain` builds this layer and which reference runs verify it.
@@ -25,7 +26,7 @@ public struct DeepseekV2DecoderLayer: Layer {
     /// Routed experts of the layer's MLP: 0 for a dense layer.
     public let routedExperts: Symbol
     private let inputNorm: DeepseekV2RMSNorm
-    private let attention: LlamaAttention
+    private let attention: any Layer
     private let postAttentionNorm: DeepseekV2RMSNorm
     private let mlp: any Layer
 
@@ -39,16 +40,28 @@ public struct DeepseekV2DecoderLayer: Layer {
             throw ModelMeterError.invalidShape(
                 layer: "DeepseekV2DecoderLayer", what: "layer index", reason: "\(index) is outside 0…\(configuration.layers - 1)")
         }
-        self.shape = shape
-        hidden = Symbol("D", configuration.hiddenSize, "hidden width")
-        inputNorm = try DeepseekV2RMSNorm(shape: shape, hiddenSize: configuration.hiddenSize)
-        attention = try LlamaAttention(shape: shape, configuration: configuration, kernel: kernel)
-        postAttentionNorm = try DeepseekV2RMSNorm(shape: shape, hiddenSize: configuration.hiddenSize)
         let isDense = index < configuration.firstDenseLayers
-        routedExperts = Symbol("E", isDense ? 0 : configuration.routedExperts, "routed experts of the MLP (0: dense)")
-        mlp = isDense
-            ? try DeepseekV2MLP(shape: shape, hiddenSize: configuration.hiddenSize, intermediateSize: configuration.intermediateSize)
-            : try DeepseekV2MoE(shape: shape, configuration: configuration)
+        try self.init(
+            shape: shape, hiddenSize: configuration.hiddenSize, routedExperts: isDense ? 0 : configuration.routedExperts,
+            attention: try LlamaAttention(shape: shape, configuration: configuration, kernel: kernel),
+            mlp: isDense
+                ? try DeepseekV2MLP(shape: shape, hiddenSize: configuration.hiddenSize, intermediateSize: configuration.intermediateSize)
+                : try DeepseekV2MoE(shape: shape, configuration: configuration))
+    }
+
+    /// A pre-norm layer around `attention` and `mlp` with `className`'s RMSNorms (`<family>RMSNorm`).
+    public init(
+        shape: DecoderShape, hiddenSize: Int, routedExperts: Int, attention: any Layer, mlp: any Layer,
+        className: String = "DeepseekV2DecoderLayer", normClassName: String = "DeepseekV2RMSNorm"
+    ) throws {
+        self.shape = shape
+        typeName = className
+        hidden = Symbol("D", hiddenSize, "hidden width")
+        inputNorm = try DeepseekV2RMSNorm(shape: shape, hiddenSize: hiddenSize, className: normClassName)
+        self.attention = attention
+        postAttentionNorm = try DeepseekV2RMSNorm(shape: shape, hiddenSize: hiddenSize, className: normClassName)
+        self.routedExperts = Symbol("E", routedExperts, "routed experts of the MLP (0: dense)")
+        self.mlp = mlp
     }
 
     public var symbols: [Symbol] { shape.symbols + [hidden, routedExperts] }

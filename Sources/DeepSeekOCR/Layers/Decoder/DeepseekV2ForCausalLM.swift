@@ -17,7 +17,8 @@ public enum LogitPositions: String, CaseIterable, Sendable {
 /// ```
 public struct DeepseekV2ForCausalLM: Layer {
     public static let documentation = LayerDoc(vendorClass: "DeepseekV2ForCausalLM", vendorFile: "modeling_deepseekv2.py")
-    public let typeName = "DeepseekV2ForCausalLM"
+    /// `DeepseekV2ForCausalLM`, or a family's (`Qwen2ForCausalLM`, `LlamaForCausalLM`, …).
+    public let typeName: String
     public var doc: LayerDoc? { Self.documentation }
 
     /// How `explain` builds this layer and which reference runs verify it.
@@ -34,10 +35,13 @@ public struct DeepseekV2ForCausalLM: Layer {
         })
 
     public let shape: DecoderShape
-    public let configuration: DeepseekV2Configuration
+    /// DeepSeek-OCR's decoder settings; nil for a decoder read from a `config.json`.
+    public private(set) var configuration: DeepseekV2Configuration?
     public let logits: LogitPositions
     public let model: DeepseekV2Model
     private let lmHead: Linear
+    /// `tie_word_embeddings`: lm_head's weight is `embed_tokens`' (counted once, in the model).
+    public let tiedEmbeddings: Bool
 
     public init(
         shape: DecoderShape, configuration: DeepseekV2Configuration = .deepSeekOCR, kernel: AttentionKernel = .sdpa,
@@ -50,10 +54,23 @@ public struct DeepseekV2ForCausalLM: Layer {
                 layer: "DeepseekV2ForCausalLM", what: "sequence length",
                 reason: "L + S = \(positions) exceeds max_position_embeddings \(configuration.maxPositions)")
         }
-        self.shape = shape
+        try self.init(
+            shape: shape, model: try DeepseekV2Model(shape: shape, configuration: configuration, kernel: kernel),
+            logits: logits)
         self.configuration = configuration
+    }
+
+    /// `model` with an lm_head (`tiedEmbeddings`: sharing the embedding's weight), named `className`.
+    public init(
+        shape: DecoderShape, model: DeepseekV2Model, tiedEmbeddings: Bool = false, logits: LogitPositions = .all,
+        className: String = "DeepseekV2ForCausalLM"
+    ) throws {
+        self.shape = shape
+        configuration = nil
         self.logits = logits
-        model = try DeepseekV2Model(shape: shape, configuration: configuration, kernel: kernel)
+        self.model = model
+        self.tiedEmbeddings = tiedEmbeddings
+        typeName = className
         let rows = logits == .all ? shape.rows : shape.batch.formula
         lmHead = try Linear(
             "lm_head", tokens: rows, inFeatures: model.hidden.formula, outFeatures: model.vocabulary.formula, bias: false)
@@ -62,6 +79,6 @@ public struct DeepseekV2ForCausalLM: Layer {
     public var symbols: [Symbol] { model.symbols }
 
     public var steps: [Step] {
-        [.child(Child("model", model)), .child(Child("lm_head", lmHead))]
+        [.child(Child("model", model)), .child(Child("lm_head", lmHead, ownsParameters: !tiedEmbeddings))]
     }
 }

@@ -12,7 +12,8 @@ import ModelMeter
 /// product's operands silu(g) and u, and down_proj's input silu(g)·u.
 public struct DeepseekV2MLP: Layer {
     public static let documentation = LayerDoc(vendorClass: "DeepseekV2MLP", vendorFile: "modeling_deepseekv2.py")
-    public let typeName = "DeepseekV2MLP"
+    /// `DeepseekV2MLP`, or a family's SwiGLU MLP computing the same (`LlamaMLP`, `Qwen2MLP`, `DeepseekV3MLP`, …).
+    public let typeName: String
     public var doc: LayerDoc? { Self.documentation }
 
     /// How `explain` builds this layer and which reference runs verify it.
@@ -31,22 +32,31 @@ public struct DeepseekV2MLP: Layer {
     private let upProjection: Linear
     private let downProjection: Linear
 
+    /// Whether SiLU runs as an `act_fn` child module (`transformers` 5.23's MLPs register one).
+    public let activationModule: Bool
+
     /// `inputAlreadySaved`: an earlier op keeps the input's storage (the MoE gate, for the shared experts).
-    public init(shape: DecoderShape, hiddenSize: Int, intermediateSize: Int, inputAlreadySaved: Bool = false) throws {
-        try ModelMeterError.requirePositive(hiddenSize, "hidden_size", in: "DeepseekV2MLP")
-        try ModelMeterError.requirePositive(intermediateSize, "intermediate_size", in: "DeepseekV2MLP")
+    /// `className`, `bias` (`mlp_bias`) and `activationModule` describe a `transformers` family's MLP.
+    public init(
+        shape: DecoderShape, hiddenSize: Int, intermediateSize: Int, inputAlreadySaved: Bool = false,
+        className: String = "DeepseekV2MLP", bias: Bool = false, activationModule: Bool = false
+    ) throws {
+        try ModelMeterError.requirePositive(hiddenSize, "hidden_size", in: className)
+        try ModelMeterError.requirePositive(intermediateSize, "intermediate_size", in: className)
         self.shape = shape
+        typeName = className
+        self.activationModule = activationModule
         hidden = Symbol("D", hiddenSize, "hidden width")
         intermediate = Symbol("F", intermediateSize, "SwiGLU width")
         let rows = shape.rows
         gateProjection = try Linear(
-            "gate", tokens: rows, inFeatures: hidden.formula, outFeatures: intermediate.formula, bias: false,
+            "gate", tokens: rows, inFeatures: hidden.formula, outFeatures: intermediate.formula, bias: bias,
             inputAlreadySaved: inputAlreadySaved)
         // up_proj keeps the same input storage as gate_proj: counted there.
         upProjection = try Linear(
-            "up", tokens: rows, inFeatures: hidden.formula, outFeatures: intermediate.formula, bias: false,
+            "up", tokens: rows, inFeatures: hidden.formula, outFeatures: intermediate.formula, bias: bias,
             inputAlreadySaved: true)
-        downProjection = try Linear("down", tokens: rows, inFeatures: intermediate.formula, outFeatures: hidden.formula, bias: false)
+        downProjection = try Linear("down", tokens: rows, inFeatures: intermediate.formula, outFeatures: hidden.formula, bias: bias)
     }
 
     public var symbols: [Symbol] { [shape.batch, shape.tokens, hidden, intermediate] }
@@ -55,7 +65,9 @@ public struct DeepseekV2MLP: Layer {
         let activations = shape.rows * intermediate
         return [
             .child(Child("gate_proj", gateProjection)),
-            .term(.elementwise("SiLU", .silu, elements: activations)),
+            activationModule
+                ? .child(Child("act_fn", SiLUActivation(elements: activations)))
+                : .term(.elementwise("SiLU", .silu, elements: activations)),
             .child(Child("up_proj", upProjection)),
             .term(.elementwise("silu(gate)·up", .multiply, elements: activations)),
             .child(Child("down_proj", downProjection)),

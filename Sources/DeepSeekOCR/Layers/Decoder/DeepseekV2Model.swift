@@ -9,7 +9,8 @@ import ModelMeter
 /// is built without gradient and kept by nothing.
 public struct DeepseekV2Model: Layer {
     public static let documentation = LayerDoc(vendorClass: "DeepseekV2Model", vendorFile: "modeling_deepseekv2.py")
-    public let typeName = "DeepseekV2Model"
+    /// `DeepseekV2Model`, or a family's model computing the same (`Qwen2Model`, `DeepseekV3Model`, …).
+    public let typeName: String
     public var doc: LayerDoc? { Self.documentation }
 
     /// How `explain` builds this layer and which reference runs verify it.
@@ -30,16 +31,14 @@ public struct DeepseekV2Model: Layer {
     private let embedTokens: Embedding
     private let layers: ModuleContainer
     private let norm: DeepseekV2RMSNorm
+    /// The rotary table `transformers` 5.23 computes once per call for every layer; nil when each
+    /// attention owns its own (DeepSeek-OCR's vendor code).
+    private let rotary: LlamaRotaryEmbedding?
 
     public init(
         shape: DecoderShape, configuration: DeepseekV2Configuration = .deepSeekOCR, kernel: AttentionKernel = .sdpa
     ) throws {
         try configuration.validate()
-        self.shape = shape
-        self.kernel = kernel
-        hidden = Symbol("D", configuration.hiddenSize, "hidden width")
-        vocabulary = Symbol("V", configuration.vocabularySize, "vocabulary")
-        embedTokens = try Embedding("token lookup", rows: configuration.vocabularySize, width: hidden.formula, lookups: shape.rows)
         // The first `first_k_dense_replace` layers are dense, the rest MoE: two runs of identical copies.
         var runs: [Child] = []
         let dense = configuration.firstDenseLayers
@@ -51,8 +50,27 @@ public struct DeepseekV2Model: Layer {
             runs.append(Child(indices: dense, count: configuration.layers - dense, try DeepseekV2DecoderLayer(
                 shape: shape, index: dense, configuration: configuration, kernel: kernel)))
         }
+        try self.init(
+            shape: shape, hiddenSize: configuration.hiddenSize, vocabularySize: configuration.vocabularySize,
+            layers: runs, kernel: kernel)
+    }
+
+    /// Embeddings, the runs of decoder layers (`Child(indices:count:)`), the final norm and, for
+    /// `transformers` 5.23, the shared `rotary` table; `className`/`normClassName` name the family's classes.
+    public init(
+        shape: DecoderShape, hiddenSize: Int, vocabularySize: Int, layers runs: [Child], kernel: AttentionKernel,
+        rotary: LlamaRotaryEmbedding? = nil, className: String = "DeepseekV2Model",
+        normClassName: String = "DeepseekV2RMSNorm"
+    ) throws {
+        self.shape = shape
+        self.kernel = kernel
+        typeName = className
+        hidden = Symbol("D", hiddenSize, "hidden width")
+        vocabulary = Symbol("V", vocabularySize, "vocabulary")
+        embedTokens = try Embedding("token lookup", rows: vocabularySize, width: hidden.formula, lookups: shape.rows)
         layers = ModuleContainer("ModuleList", runs)
-        norm = try DeepseekV2RMSNorm(shape: shape, hiddenSize: configuration.hiddenSize)
+        norm = try DeepseekV2RMSNorm(shape: shape, hiddenSize: hiddenSize, className: normClassName)
+        self.rotary = rotary
     }
 
     public var symbols: [Symbol] { shape.symbols + [hidden, vocabulary] }
@@ -63,6 +81,7 @@ public struct DeepseekV2Model: Layer {
             // The eager path builds a float `[B, 1, S, L + S]` causal mask once per call.
             steps.append(.term(.dataMovement("causal mask", reads: .zero, writes: shape.batch * shape.tokens * shape.keys)))
         }
+        if let rotary { steps.append(.child(Child("rotary_emb", rotary))) }
         return steps + [.child(Child("layers", layers)), .child(Child("norm", norm))]
     }
 }

@@ -13,7 +13,8 @@ import ModelMeter
 /// The input is kept here, not by the residual add that also reads it (adds keep nothing).
 public struct DeepseekV2RMSNorm: Layer {
     public static let documentation = LayerDoc(vendorClass: "DeepseekV2RMSNorm", vendorFile: "modeling_deepseekv2.py")
-    public let typeName = "DeepseekV2RMSNorm"
+    /// `DeepseekV2RMSNorm`, or the name of a family's RMSNorm that computes the same (`Qwen2RMSNorm`, `LlamaRMSNorm`, …).
+    public let typeName: String
     public var doc: LayerDoc? { Self.documentation }
 
     /// How `explain` builds this layer and which reference runs verify it.
@@ -26,10 +27,20 @@ public struct DeepseekV2RMSNorm: Layer {
     public let shape: DecoderShape
     public let hidden: Symbol
 
-    public init(shape: DecoderShape, hiddenSize: Int = DeepseekV2Configuration.deepSeekOCR.hiddenSize) throws {
-        try ModelMeterError.requirePositive(hiddenSize, "hidden_size", in: "DeepseekV2RMSNorm")
+    public init(
+        shape: DecoderShape, hiddenSize: Int = DeepseekV2Configuration.deepSeekOCR.hiddenSize,
+        className: String = "DeepseekV2RMSNorm"
+    ) throws {
+        try ModelMeterError.requirePositive(hiddenSize, "hidden_size", in: className)
+        try self.init(shape: shape, width: Symbol("D", hiddenSize, "hidden width"), className: className)
+    }
+
+    /// An RMSNorm over `width` (MLA's latent norms normalise `kv_lora_rank` or `q_lora_rank` values).
+    public init(shape: DecoderShape, width: Symbol, className: String) throws {
+        try ModelMeterError.requirePositive(width.value, "normalized width", in: className)
         self.shape = shape
-        hidden = Symbol("D", hiddenSize, "hidden width")
+        typeName = className
+        hidden = width
     }
 
     public var symbols: [Symbol] { [shape.batch, shape.tokens, hidden] }

@@ -1,0 +1,74 @@
+import ModelMeter
+
+/// `DeepseekV2Experts` (`model.layers.N.mlp.experts`, also `DeepseekV3Experts`): the routed
+/// experts of `transformers` 5.23 as one module holding 3-D weights, `gate_up_proj [E, 2F, D]` and
+/// `down_proj [E, D, F]`. Each expert hit by the step's tokens gathers its rows, runs
+/// `down(silu(gate)·up)` on them, weights them by the router and adds them back (`index_add_`).
+/// Under `experts_implementation="eager"` every routed row is one `F.linear` row, so the counted
+/// FLOPs are exact whatever the routing.
+///
+/// ```
+/// parameters           3·E·D·F                 every expert, loaded or not
+/// gate_up_proj         2·(T·k)·D·2F            T = B·S tokens, k experts each
+/// act_fn (SiLU), ·up   T·k·F each (CUDA)
+/// down_proj            2·(T·k)·F·D
+/// × weight, index_add  T·k·D each (CUDA)
+/// weights read         E_t·3·D·F               E_t = distinct experts the step's rows touch (expected, uniform routing)
+/// ```
+public struct DeepseekV2Experts: Layer {
+    public static let documentation = LayerDoc(
+        vendorClass: "DeepseekV2Experts", vendorFile: "transformers/models/deepseek_v2/modeling_deepseek_v2.py",
+        knowledgeBase: ConfigDecoder.knowledgeBase)
+    /// `DeepseekV2Experts` or `DeepseekV3Experts` (the same computation).
+    public let typeName: String
+
+    public let shape: DecoderShape
+    public let hidden: Symbol
+    public let intermediate: Symbol
+    public let experts: Symbol
+    public let topK: Symbol
+    /// Distinct experts the step's routed rows touch, expected under uniform routing (rounded).
+    public let touchedExperts: Symbol
+
+    public init(shape: DecoderShape, hiddenSize: Int, mixture: MixtureConfig, className: String = "DeepseekV2Experts") throws {
+        try ModelMeterError.requirePositive(hiddenSize, "hidden_size", in: className)
+        self.shape = shape
+        typeName = className
+        hidden = Symbol("D", hiddenSize, "hidden width")
+        intermediate = Symbol("F", mixture.expertIntermediateSize, "one routed expert's SwiGLU width")
+        experts = Symbol("E", mixture.routedExperts, "routed experts")
+        topK = Symbol("k", mixture.expertsPerToken, "experts per token (top-k)")
+        let tokens = try ModelMeterError.checkedProduct(shape.batch.value, shape.tokens.value, "B·S")
+        let expected = RoutedExperts.expectedDistinctExperts(
+            experts: mixture.routedExperts, perToken: mixture.expertsPerToken, tokens: tokens)
+        touchedExperts = Symbol(
+            "E_t", Int(expected.rounded()),
+            "distinct experts the B·S = \(tokens) tokens touch: E·(1 − (1 − k/E)^(B·S)) expected under uniform routing, rounded")
+    }
+
+    public var symbols: [Symbol] { [shape.batch, shape.tokens, hidden, intermediate, experts, topK, touchedExperts] }
+
+    public var ownParameters: [ParameterTensor] {
+        let (e, d, f) = (experts.value, hidden.value, intermediate.value)
+        return [ParameterTensor("gate_up_proj", [e, 2 * f, d]), ParameterTensor("down_proj", [e, d, f])]
+    }
+
+    public var steps: [Step] {
+        let routedRows = shape.rows * topK
+        let activations = routedRows * intermediate
+        let perExpert = hidden * intermediate
+        return [
+            .term(.dataMovement("gather rows by expert", reads: routedRows * hidden, writes: routedRows * hidden)),
+            .term(CostTerm.matmul(
+                "routed gate_up_proj", m: routedRows, k: hidden.formula, n: 2 * intermediate.formula,
+                weightElements: 2 * touchedExperts * perExpert, inputNeedsGradient: true)),
+            .child(Child("act_fn", SiLUActivation("routed SiLU", elements: activations))),
+            .term(.elementwise("routed silu(gate)·up", .multiply, elements: activations)),
+            .term(.matmul(
+                "routed down_proj", m: routedRows, k: intermediate.formula, n: hidden.formula,
+                weightElements: touchedExperts * perExpert, inputNeedsGradient: true)),
+            .term(.elementwise("× router weight", .multiply, elements: routedRows * hidden)),
+            .term(.elementwise("index_add_ into the output", .add, elements: routedRows * hidden)),
+        ]
+    }
+}
