@@ -481,7 +481,10 @@ public enum FileWriting {
     /// name only once complete, so a process killed while writing leaves nothing behind;
     /// elsewhere (or where the file system lacks `O_TMPFILE`) the name is created with
     /// `O_EXCL`. Either way an existing file is never opened, truncated or removed.
-    static func createTemporary(beside target: String, contents data: Data) throws -> String {
+    ///
+    /// With `target` itself among the names tried first (`nameTargetFirst`), a new file is named
+    /// `target` directly when nothing is there yet, so no temporary name ever exists for it.
+    static func createTemporary(beside target: String, contents data: Data, nameTargetFirst: Bool = false) throws -> String {
         let url = URL(fileURLWithPath: target)
         let prefix = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).modelmeter-\(ProcessInfo.processInfo.processIdentifier)-").path
@@ -490,8 +493,8 @@ public enum FileWriting {
         if descriptor >= 0 {
             defer { close(descriptor) }
             try write(data, to: descriptor, path: target)
-            for _ in 0..<64 {
-                let name = prefix + randomSuffix()
+            let names = (nameTargetFirst ? [target] : []) + (0..<64).map { _ in prefix + randomSuffix() }
+            for name in names {
                 // linkat through /proc names the open file; it fails with EEXIST rather than replace.
                 if linkat(AT_FDCWD, "/proc/self/fd/\(descriptor)", AT_FDCWD, name, AT_SYMLINK_FOLLOW) == 0 { return name }
                 guard errno == EEXIST else { break }
@@ -539,10 +542,11 @@ public enum FileWriting {
         }
         let temporary: String
         do {
-            temporary = try createTemporary(beside: target, contents: data)
+            temporary = try createTemporary(beside: target, contents: data, nameTargetFirst: true)
         } catch let failure as Failure {
             throw Failure(path: path, reason: failure.reason)
         }
+        if temporary == target { return }  // a new file, named complete: nothing to rename
         guard rename(temporary, target) == 0 else {
             let failure = Failure(path: path, reason: reason())
             unlink(temporary)

@@ -88,9 +88,11 @@ struct ReportCommand: TextCommand {
         if let mla, decoder.config.latent == nil {
             throw CommandLineError("--mla \(mla) applies to deepseek_v2/deepseek_v3 configs; \(decoder.config.source) is \(decoder.config.family.rawValue)")
         }
-        let settings = try options.decoderSettings()
+        // A config decoder has no image positions; its own max_position_embeddings bounds S and L.
+        let settings = try options.decoderSettings(visionTokensPerPage: 0, positions: decoder.config.maxPositions)
+        try WorkloadLimits.checkBatch(options.batch)
         let workload = DecoderWorkload(
-            batch: try ModelMeterError.requirePositive(options.batch, "--batch", in: "workload"),
+            batch: options.batch,
             prefillTokens: settings.prefillTokens, decodeContext: settings.decodeContext, kernel: try options.kernel(),
             logits: settings.logits)
         var stages: [ModelStage] = []

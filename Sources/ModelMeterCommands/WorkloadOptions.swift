@@ -99,21 +99,21 @@ struct WorkloadOptions: ParsableArguments {
     }
 
     /// The decoder's prompt, step and head; one-line errors for bad values. The prompt's text
-    /// tokens share the decoder's positions with the page's `visionTokensPerPage`.
-    func decoderSettings(visionTokensPerPage: Int) throws -> DecoderSettings {
+    /// tokens share the decoder's `positions` (its max_position_embeddings) with the page's
+    /// `visionTokensPerPage`.
+    func decoderSettings(visionTokensPerPage: Int, positions: Int = WorkloadLimits.positions) throws -> DecoderSettings {
         var settings = DecoderSettings()
-        let positions = WorkloadLimits.positions
         if let promptTokens {
             try WorkloadLimits.checkPositions(
-                promptTokens, "--prompt-tokens", allowZero: true, largest: positions - visionTokensPerPage)
+                promptTokens, "--prompt-tokens", allowZero: true, largest: positions - visionTokensPerPage, maxPositions: positions)
             settings.promptTextTokens = promptTokens
         }
         if let tokens {
-            try WorkloadLimits.checkPositions(tokens, "--tokens", allowZero: false, largest: positions)
+            try WorkloadLimits.checkPositions(tokens, "--tokens", allowZero: false, largest: positions, maxPositions: positions)
             settings.prefillTokens = tokens
         }
         if let context {
-            try WorkloadLimits.checkPositions(context, "--context", allowZero: true, largest: positions - 1)
+            try WorkloadLimits.checkPositions(context, "--context", allowZero: true, largest: positions - 1, maxPositions: positions)
             settings.decodeContext = context
         }
         guard let logitPositions = LogitPositions(rawValue: logits.lowercased()) else {

@@ -31,8 +31,11 @@ public enum WorkloadLimits {
         try ModelMeterError.requireAtMost(batch, Self.batch, "batch", in: "workload", because: batchReason)
     }
 
-    /// A count of decoder positions (`what` is the option's name), checked against `0 or 1…largest`.
-    public static func checkPositions(_ value: Int, _ what: String, allowZero: Bool, largest: Int) throws {
+    /// A count of decoder positions (`what` is the option's name), checked against `0 or 1…largest`;
+    /// `maxPositions` is the decoder's `max_position_embeddings` the limit comes from.
+    public static func checkPositions(
+        _ value: Int, _ what: String, allowZero: Bool, largest: Int, maxPositions: Int = positions
+    ) throws {
         if allowZero {
             guard value >= 0 else {
                 throw ModelMeterError.invalidShape(layer: "workload", what: what, reason: "\(value) is negative")
@@ -41,6 +44,6 @@ public enum WorkloadLimits {
             try ModelMeterError.requirePositive(value, what, in: "workload")
         }
         try ModelMeterError.requireAtMost(
-            value, largest, what, in: "workload", because: "the decoder's max_position_embeddings is \(positions)")
+            value, largest, what, in: "workload", because: "the decoder's max_position_embeddings is \(maxPositions)")
     }
 }
