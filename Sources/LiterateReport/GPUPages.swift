@@ -14,6 +14,8 @@ struct GPUPagesBuilder {
     static let splitBatches = [1, 8, 32, 128]
 
     let report: ModelReport
+    /// The runtime profiles whose forecasts stand beside the bounds (`context/measurements/fits/`).
+    let profiles: [(profile: RuntimeProfile, file: String)]
 
     static func pageName(_ gpu: GPUSpec) -> String { "page-cost-\(gpu.id)" }
 
@@ -37,7 +39,9 @@ struct GPUPagesBuilder {
         for gpu in GPUCatalog.all {
             let name = Self.pageName(gpu)
             let result = try evaluator.result(page, gpu: gpu)
-            let breakdown = PageBreakdownView(breakdown: try PageModuleBreakdown(result, prefill: prefill, decodeStep: decodeStep))
+            let breakdown = PageBreakdownView(
+                breakdown: try PageModuleBreakdown(result, prefill: prefill, decodeStep: decodeStep),
+                forecast: try ForecastColumns(profiles: profiles, page: page, gpu: gpu, evaluator: evaluator))
             let (stageFile, classFile, tokensFile) = ("\(name)-stages.svg", "\(name)-classes.svg", "\(name)-tokens.svg")
             var view = try breakdown.view(stageFile: stageFile, classFile: classFile)
             charts.merge(breakdown.charts(stageFile: stageFile, classFile: classFile)) { $1 }

@@ -9,11 +9,16 @@ struct IndexPageBuilder {
     static let classesChartFile = "index-page-classes.svg"
 
     let report: ModelReport
+    /// The runtime profiles whose forecasts stand beside the bounds (`context/measurements/fits/`).
+    let profiles: [(profile: RuntimeProfile, file: String)]
 
     func view(title: String, readme: String, layers: [[String: String]]) throws -> (view: [String: Any], charts: [String: String]) {
         let page = try PageWorkload(workload: report.workload, precision: report.precision)
-        let result = try PageCostEvaluator(for: page).result(page, gpu: report.gpu)
-        let breakdown = PageBreakdownView(breakdown: try PageModuleBreakdown(result))
+        let evaluator = PageCostEvaluator(for: page)
+        let result = try evaluator.result(page, gpu: report.gpu)
+        let breakdown = PageBreakdownView(
+            breakdown: try PageModuleBreakdown(result),
+            forecast: try ForecastColumns(profiles: profiles, page: page, gpu: report.gpu, evaluator: evaluator))
         let totals = report.totals
         var view = try breakdown.view(stageFile: Self.stagesChartFile, classFile: Self.classesChartFile)
         view.merge([

@@ -12,7 +12,16 @@ struct MeasuredPageBuilder {
     static let chartFile = "measured-vs-predicted.svg"
 
     init(root: URL) throws {
-        profiles = try RuntimeProfile.names.map { name in
+        profiles = try Self.loadProfiles(root: root)
+    }
+
+    init(profiles: [(profile: RuntimeProfile, file: String)]) {
+        self.profiles = profiles
+    }
+
+    /// Every committed profile, read once for the pages that show a forecast.
+    static func loadProfiles(root: URL) throws -> [(profile: RuntimeProfile, file: String)] {
+        try RuntimeProfile.names.map { name in
             let path = try ProfileFit.profilePath(root: root.path, runtime: name)
             do {
                 return (try RuntimeProfile.load(path), "\(ProfileFit.fitsFolder)/\(name).json")

@@ -7,6 +7,8 @@ import ModelMeter
 /// page and the per-GPU page-cost pages share them.
 struct PageBreakdownView {
     let breakdown: PageModuleBreakdown
+    /// The forecast under each runtime profile, shown beside every bound when present.
+    var forecast: ForecastColumns? = nil
     var result: PageResult { breakdown.result }
 
     /// `share` of `whole` as `12.3 %`.
@@ -14,15 +16,17 @@ struct PageBreakdownView {
         whole > 0 ? String(format: "%.1f %%", 100 * part / whole) : "0.0 %"
     }
 
-    /// Headline rows: time per page, pages per day, output tokens per second (roofline floor).
-    var headline: [[String: String]] {
-        PageCostPageBuilder.totalsLines(result).filter { $0["what"] != "batch time T" }
+    /// Headline rows: time per page, pages per day, output tokens per second (roofline floor),
+    /// each with the forecast of every profile.
+    var headline: [[String: Any]] {
+        let rows = PageCostPageBuilder.totalsLines(result).filter { $0["key"] != "batchSeconds" }
+        return forecast?.headline(rows) ?? rows
     }
 
     /// The keys `templates/page-breakdown.mustache` reads, with the charts' files.
     func view(stageFile: String, classFile: String) throws -> [String: Any] {
         let page = result.page
-        return [
+        var view: [String: Any] = [
             "gpu": Markup.escape(result.gpu.name, for: .markdown),
             "precision": page.precision.rawValue,
             "page": page.label,
@@ -41,6 +45,8 @@ struct PageBreakdownView {
             "classesChart": classFile,
             "logitsNote": "",
         ]
+        if let forecast { view.merge(forecast.view()) { $1 } }
+        return view
     }
 
     /// `T_decode / T`.
@@ -52,6 +58,7 @@ struct PageBreakdownView {
             var row = try PageCostPageBuilder.stageRow(stage, result)
             row["share"] = Self.share(stage.seconds, of: result.batchSeconds)
             if stage.stage == .decode { row["formula"] = Format.code(try PageCostPageBuilder.decodeTimeLine(result)) }
+            row["forecasts"] = forecast?.stageCells(stage.stage) ?? []
             return row
         }
     }

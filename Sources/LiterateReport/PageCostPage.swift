@@ -16,6 +16,8 @@ struct PageCostPageBuilder {
     static let a4 = "1654x2339"
 
     let report: ModelReport
+    /// The runtime profiles whose forecasts stand beside the bounds (`context/measurements/fits/`).
+    let profiles: [(profile: RuntimeProfile, file: String)]
 
     /// The page job of the report's workload with the default output length.
     func basePage() throws -> PageWorkload {
@@ -50,7 +52,9 @@ struct PageCostPageBuilder {
         view["decodeBytes"] = Format.code(PageReport.decodeSumLine(result, \.ioBytes, unit: SIUnits.bytes))
         view["decodeFLOPs"] = Format.code(PageReport.decodeSumLine(result, \.tensorCoreFLOPs, unit: SIUnits.flops))
         view["decodeTime"] = Format.code(try Self.decodeTimeLine(result))
-        view["totals"] = Self.totalsLines(result)
+        let forecast = try ForecastColumns(profiles: profiles, page: page, gpu: report.gpu, evaluator: evaluator)
+        view["totals"] = forecast.headline(Self.totalsLines(result))
+        view.merge(forecast.view()) { $1 }
         view["memory"] = Format.code(memoryLine(result))
 
         // The A4 scan on several GPUs, one page at a time.
@@ -153,10 +157,10 @@ struct PageCostPageBuilder {
         let page = result.page
         let seconds = result.stages.map { String(format: "%.6g", $0.seconds) }.joined(separator: " + ")
         return [
-            ["what": "batch time T", "formula": Format.code("vision + prefill + decode = \(seconds)"), "value": Format.seconds(result.batchSeconds)],
-            ["what": "seconds per page", "formula": Format.code(String(format: "T / B = %.6g / %ld", result.batchSeconds, page.batch)), "value": Format.seconds(result.secondsPerPage)],
-            ["what": "pages per day", "formula": Format.code(String(format: "86400·B / T = 86400·%ld / %.6g", page.batch, result.batchSeconds)), "value": Format.count(Int(result.pagesPerDay))],
-            ["what": "output tokens per second", "formula": Format.code(String(format: "B·N / T = %ld·%ld / %.6g", page.batch, page.outputTokens, result.batchSeconds)), "value": Format.count(Int(result.outputTokensPerSecond))],
+            ["what": "batch time T", "key": "batchSeconds", "formula": Format.code("vision + prefill + decode = \(seconds)"), "value": Format.seconds(result.batchSeconds)],
+            ["what": "seconds per page", "key": "secondsPerPage", "formula": Format.code(String(format: "T / B = %.6g / %ld", result.batchSeconds, page.batch)), "value": Format.seconds(result.secondsPerPage)],
+            ["what": "pages per day", "key": "pagesPerDay", "formula": Format.code(String(format: "86400·B / T = 86400·%ld / %.6g", page.batch, result.batchSeconds)), "value": Format.count(Int(result.pagesPerDay))],
+            ["what": "output tokens per second", "key": "outputTokensPerSecond", "formula": Format.code(String(format: "B·N / T = %ld·%ld / %.6g", page.batch, page.outputTokens, result.batchSeconds)), "value": Format.count(Int(result.outputTokensPerSecond))],
         ]
     }
 

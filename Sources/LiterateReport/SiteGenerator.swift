@@ -48,6 +48,7 @@ public struct SiteGenerator: Sendable {
         let jobs: [PageJob] = [.summary, .verification, .pageCost] + modelPages + model.docs.map(PageJob.layer)
         let rooflines = RooflineOverview(report: report, directory: layerBuilder.directory)
         let stageCharts = try rooflines.stageCharts()
+        let profiles = try MeasuredPageBuilder.loadProfiles(root: root)
         let outputs = try parallelMap(jobs) { job -> PageOutput in
             switch job {
             case let .layer(doc):
@@ -57,13 +58,13 @@ public struct SiteGenerator: Sendable {
                     report: report, directory: layerBuilder.directory, stageCharts: stageCharts, templates: templates)
                 return .summary(text: text, charts: sweepCharts)
             case .pageCost:
-                let (view, charts) = try PageCostPageBuilder(report: report).view()
+                let (view, charts) = try PageCostPageBuilder(report: report, profiles: profiles).view()
                 return .pageCost(text: try templates.render("page-cost.md", view), charts: charts)
             case .gpuPages:
-                let (views, charts) = try GPUPagesBuilder(report: report).views()
+                let (views, charts) = try GPUPagesBuilder(report: report, profiles: profiles).views()
                 return .gpuPages(try views.map { ($0.page, $0.title, try templates.render("gpu.md", $0.view)) }, charts: charts)
             case .measured:
-                let (view, chart) = try MeasuredPageBuilder(root: root).view()
+                let (view, chart) = MeasuredPageBuilder(profiles: profiles).view()
                 return .measured(text: try templates.render("measured.md", view), chart: chart)
             case .comparison:
                 return .comparison(text: try templates.render("comparison.md", try ComparisonPageBuilder(report: report).view()))
@@ -101,7 +102,7 @@ public struct SiteGenerator: Sendable {
         }
 
         markdown.append(("conventions", "Counting conventions", try templates.render("conventions.md", try conventionsView(conventions, links: links, report: report))))
-        let (indexView, indexCharts) = try IndexPageBuilder(report: report).view(
+        let (indexView, indexCharts) = try IndexPageBuilder(report: report, profiles: profiles).view(
             title: readme.title, readme: try links.rewrite(readme.body, source: model.readmePath, firstLine: readme.bodyLine), layers: layerLinks)
         markdown.append(("index", "ModelMeter knowledge base", try templates.render("index.md", indexView)))
         markdown.append(("glossary", "Glossary", try templates.render("glossary.md", try GlossaryPageBuilder(report: report).view())))

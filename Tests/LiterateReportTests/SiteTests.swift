@@ -146,7 +146,7 @@ struct SiteTests {
         let pageJob = try PageWorkload(workload: report.workload, precision: report.precision)
         let result = try PageCostEvaluator(for: pageJob).result(pageJob, gpu: report.gpu)
         #expect(page.contains("**N = 1,000 output tokens**"))
-        #expect(page.contains("| quantity | bound (roofline floor) | formula with values |"))
+        #expect(page.contains("| quantity | bound (roofline floor) | forecast, hf-eager | forecast, vllm | formula with values (bound) |"))
         #expect(page.contains("| seconds per page | **\(SIUnits.seconds(result.secondsPerPage))** |"))
         #expect(page.contains("| pages per day | **\(SIUnits.grouped(Int(result.pagesPerDay)))** |"))
         // One row per stage, one per module class; no single-pass totals beside the page's.
