@@ -153,6 +153,13 @@ struct FitCommand: TextCommand {
 
     func execute() throws -> String {
         let profiles = try ProfileFit.fit(root: root)
+        // Only profiles are replaced, and all are checked before any is written: any other file is the user's.
+        for profile in profiles where !dryRun {
+            let path = try ProfileFit.profilePath(root: root, runtime: profile.name)
+            guard !FileManager.default.fileExists(atPath: path) || RuntimeProfile.holdsProfile(path) else {
+                throw CommandLineError("refusing to replace \(path): it is not a \(RuntimeProfile.schema) file written by modelmeter fit")
+            }
+        }
         var out = ""
         for profile in profiles {
             let data = try profile.encoded()

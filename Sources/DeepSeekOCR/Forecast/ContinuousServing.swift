@@ -41,6 +41,9 @@ public struct ContinuousServing: Sendable {
         let w = page.workload
         let crops = w.hasLocalView ? w.crops : nil
         let p = page.promptTokens, n = page.outputTokens
+        // Settings come from files: the batch limit of --batch, an encoder budget of at most that many pages.
+        try settings.validate()
+        try WorkloadLimits.checkBatch(settings.maxSequences)
         chunkPages = max(1, settings.encoderBudgetTokens / w.visionTokensPerPage)
         let vision = try evaluator.visionCost(mode: w.mode, crops: crops, batch: chunkPages)
         let prefill = try evaluator.prefillCost(batch: chunkPages, tokens: p)

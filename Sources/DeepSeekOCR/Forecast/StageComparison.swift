@@ -79,6 +79,8 @@ public struct StageComparison: Sendable {
             kernel: kernel, projectorType: workload.projectorType, configuration: workload.decoder.configuration,
             precision: precision, prefillLogits: logits, samKernel: kernel, clipKernel: kernel)
         let prompt = s.tokens ?? workload.prefillTokens
+        // A file's tokens and context meet the limits of --tokens and --context.
+        try WorkloadLimits.checkPositions(prompt, "tokens of \(measured.name)", allowZero: false, largest: WorkloadLimits.positions)
         if s.tokens == nil && (stage == "prefill" || stage == "vision+prefill" || stage == "decode") {
             assumptions.append("prompt \(prompt) positions (image + \(workload.decoder.promptTextTokens) text)")
         }
@@ -99,6 +101,8 @@ public struct StageComparison: Sendable {
         case "vision+prefill": calls = [try vision(), try evaluator.prefillKernels(batch: batch, tokens: prompt)]
         case "decode":
             let mean = s.context ?? prompt + (measured.calls - 1) / 2
+            try WorkloadLimits.checkPositions(
+                mean, "decode context of \(measured.name)", allowZero: true, largest: WorkloadLimits.positions - 1)
             context = mean
             calls = [try evaluator.decodeKernels(batch: batch, context: mean)]
         default:

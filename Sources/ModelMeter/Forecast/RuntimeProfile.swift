@@ -56,6 +56,9 @@ public struct FitPoint: Sendable, Hashable, Codable {
 
     /// `forecast / measured − 1`: the forecast's relative error (times and rates alike).
     public var relativeError: Double { forecast / measured - 1 }
+
+    /// The units a point may be in: seconds, or the rates pages use.
+    public static let units = ["s", "pages/day", "tokens/s"]
 }
 
 /// Serving settings a runtime runs pages with (vLLM's `max_num_seqs`, memory share, encoder budget).
@@ -73,6 +76,15 @@ public struct ServingSettings: Sendable, Hashable, Codable {
         self.memoryUtilization = memoryUtilization
         self.encoderBudgetTokens = encoderBudgetTokens
         self.source = source
+    }
+
+    /// Settings read from files: positive counts and a memory share in (0, 1].
+    public func validate() throws {
+        try ModelMeterError.requirePositive(maxSequences, "maxSequences", in: "serving")
+        try ModelMeterError.requirePositive(encoderBudgetTokens, "encoderBudgetTokens", in: "serving")
+        guard memoryUtilization > 0, memoryUtilization <= 1 else {
+            throw ModelMeterError.invalidShape(layer: "serving", what: "memoryUtilization", reason: "\(memoryUtilization) is outside (0, 1]")
+        }
     }
 }
 
@@ -157,7 +169,7 @@ public struct RuntimeProfile: Sendable, Hashable, Codable {
 
     /// Reads and checks a profile file.
     public static func load(_ path: String) throws -> RuntimeProfile {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let data = try? MeasuredProfile.readData(path) else {
             throw ModelMeterError.malformedValue(what: "runtime profile", value: path, expected: "a readable modelmeter.runtime/1 JSON file (see context/measurements/fits/)")
         }
         let profile: RuntimeProfile
@@ -174,7 +186,27 @@ public struct RuntimeProfile: Sendable, Hashable, Codable {
         guard figures.allSatisfy({ $0.isFinite && $0 >= 0 }), profile.efficiencies.values.allSatisfy({ $0.compute > 0 && $0.bandwidth > 0 }) else {
             throw ModelMeterError.malformedValue(what: "runtime profile", value: path, expected: "finite times ≥ 0 and efficiencies > 0")
         }
+        try profile.serving?.validate()
+        // The name and the points reach pages and file names: a known runtime, known units, positive finite figures.
+        guard names.contains(profile.name) else {
+            throw ModelMeterError.unknownName(kind: "runtime named in \(path)", name: profile.name, accepted: names)
+        }
+        let points = profile.points.flatMap { [$0.measured, $0.forecast, $0.bound] }
+        guard profile.points.allSatisfy({ FitPoint.units.contains($0.unit) }),
+              points.allSatisfy({ $0.isFinite && $0 > 0 && $0 < 1e15 }) else {
+            throw ModelMeterError.malformedValue(
+                what: "runtime profile points", value: path,
+                expected: "units \(FitPoint.units.joined(separator: ", ")) and measured, forecast and bound finite, > 0 and < 10¹⁵")
+        }
         return profile
+    }
+
+    /// Whether `path` holds a runtime profile (a JSON object with this ``schema``), the only
+    /// kind of file `fit` replaces.
+    public static func holdsProfile(_ path: String) -> Bool {
+        guard let data = try? MeasuredProfile.readData(path),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return false }
+        return object["schema"] as? String == schema
     }
 
     /// The profile as the file stores it (sorted keys, so a refit changes only what changed).

@@ -147,7 +147,14 @@ public struct MeasuredProfile: Sendable {
             guard let walker = FileManager.default.enumerator(atPath: path) else {
                 throw ModelMeterError.malformedValue(what: "measured profile folder", value: path, expected: "a readable folder")
             }
+            var entries = 0
             for case let relative as String in walker {
+                entries += 1
+                guard entries <= maximumFolderEntries else {
+                    throw ModelMeterError.malformedValue(
+                        what: "measured profile folder", value: path,
+                        expected: "at most \(maximumFolderEntries) entries under it (a run's report folder, not a whole disk)")
+                }
                 let name = (relative as NSString).lastPathComponent
                 if name == "summary_cuda_gpu_kern_sum.csv" || name == "all_metrics_long.csv" || name.hasSuffix(".json")
                     || name.hasSuffix(".json.gz") {
@@ -188,6 +195,7 @@ public struct MeasuredProfile: Sendable {
                 }
             }
         }
+        for stage in stages { try checkTotals(stage) }
         // Names stay unique (a harness run and its Chrome trace share one): later ones name their file.
         var seen: [String: Int] = [:]
         stages = stages.map { stage in
@@ -206,15 +214,71 @@ public struct MeasuredProfile: Sendable {
         return MeasuredProfile(path: path, stages: stages, gpu: gpu)
     }
 
+    /// The largest measured file read, and the most a gzip file may expand to: 256 MiB (a
+    /// Chrome trace of a whole page is tens of MB; parsing one of this size takes a few GB).
+    public static let maximumBytes = 1 << 28
+    /// The most entries a `--measured` folder may hold below it (files and folders counted).
+    public static let maximumFolderEntries = 100_000
+    /// The largest total GPU time (ns) and launch count of one stage: 2⁵³, so every sum of a
+    /// file's kernels stays an exact integer and an exact double (2⁵³ ns is 104 days).
+    public static let maximumCount = 1 << 53
+
+    /// The bytes of a regular file of at most ``maximumBytes`` (size checked before reading,
+    /// and the read itself bounded, so `/dev/zero` or a sparse 2 GB file cost nothing).
     static func readData(_ file: String) throws -> Data {
-        guard let data = FileManager.default.contents(atPath: file) else {
+        var info = stat()
+        guard stat(file, &info) == 0 else {
             throw ModelMeterError.malformedValue(what: "file", value: file, expected: "a readable file")
+        }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            throw ModelMeterError.malformedValue(what: "file", value: file, expected: "a regular file")
+        }
+        guard info.st_size <= maximumBytes else {
+            throw ModelMeterError.malformedValue(
+                what: "file", value: file, expected: "at most \(maximumBytes) bytes (it has \(info.st_size))")
+        }
+        guard let handle = FileHandle(forReadingAtPath: file), let data = try? handle.read(upToCount: maximumBytes + 1) ?? Data() else {
+            throw ModelMeterError.malformedValue(what: "file", value: file, expected: "a readable file")
+        }
+        try? handle.close()
+        guard data.count <= maximumBytes else {
+            throw ModelMeterError.malformedValue(what: "file", value: file, expected: "at most \(maximumBytes) bytes")
         }
         return data
     }
 
+    /// `value · scale` as whole nanoseconds or counts: finite, ≥ 0 and at most ``maximumCount``.
+    static func wholeNumber(_ value: Double, scale: Double = 1, _ what: String, _ file: String) throws -> Int {
+        let scaled = (value * scale).rounded()
+        guard scaled.isFinite, scaled >= 0, scaled <= Double(maximumCount) else {
+            throw ModelMeterError.malformedValue(
+                what: "\(what) in \(file)", value: "\(value)", expected: "a finite number ≥ 0 whose total stays at most 2⁵³ ns or launches")
+        }
+        return Int(scaled)
+    }
+
+    /// `a + b` for totals of a file, refused past ``maximumCount``.
+    static func total(_ a: Int, _ b: Int, _ what: String, _ file: String) throws -> Int {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        guard !overflow, sum <= maximumCount else {
+            throw ModelMeterError.malformedValue(
+                what: "\(what) in \(file)", value: "more than 2⁵³", expected: "a total of at most \(maximumCount) (2⁵³, exact as a double)")
+        }
+        return sum
+    }
+
+    /// Every stage's kernel time and launches summed with checks, so later sums cannot overflow.
+    static func checkTotals(_ stage: MeasuredStage) throws {
+        var nanoseconds = 0, instances = 0
+        for kernel in stage.kernels {
+            nanoseconds = try total(nanoseconds, kernel.nanoseconds, "total kernel time (ns) of stage \(stage.name)", stage.file)
+            instances = try total(instances, kernel.instances, "total kernel launches of stage \(stage.name)", stage.file)
+        }
+    }
+
     /// The decompressed bytes of a gzip file (`gzip -dc`).
     static func gunzip(_ file: String) throws -> Data {
+        _ = try readData(file)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["gzip", "-dc", "--", file]
@@ -224,7 +288,18 @@ public struct MeasuredProfile: Sendable {
         do { try process.run() } catch {
             throw ModelMeterError.malformedValue(what: "gzip file", value: file, expected: "gzip on the PATH to read it")
         }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        // Read at most maximumBytes + 1: a small file expanding without end is stopped there.
+        var data = Data()
+        while data.count <= maximumBytes, let chunk = try? pipe.fileHandleForReading.read(upToCount: 1 << 20), !chunk.isEmpty {
+            data.append(chunk)
+        }
+        guard data.count <= maximumBytes else {
+            try? pipe.fileHandleForReading.close()
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            throw ModelMeterError.malformedValue(
+                what: "gzip file", value: file, expected: "at most \(maximumBytes) bytes once decompressed")
+        }
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
             throw ModelMeterError.malformedValue(what: "gzip file", value: file, expected: "a readable gzip stream")
@@ -300,8 +375,8 @@ public enum CSV {
     }
 
     static func int(_ text: String?, _ what: String, _ file: String) throws -> Int {
-        guard let text, let value = Int(text.trimmingCharacters(in: .whitespaces)), value >= 0 else {
-            throw ModelMeterError.malformedValue(what: "\(what) in \(file)", value: text ?? "", expected: "a whole number ≥ 0")
+        guard let text, let value = Int(text.trimmingCharacters(in: .whitespaces)), value >= 0, value <= MeasuredProfile.maximumCount else {
+            throw ModelMeterError.malformedValue(what: "\(what) in \(file)", value: text ?? "", expected: "a whole number from 0 to 2⁵³")
         }
         return value
     }
@@ -354,7 +429,7 @@ public enum NsysLayout {
             ]
             for candidate in candidates {
                 if let text = try? MeasuredProfile.readText(candidate), let ms = summaryMean(text, row: "Decode ms"),
-                   let tokens = summaryMean(text, row: "Tokens"), tokens > 0 {
+                   let tokens = summaryMean(text, row: "Tokens"), tokens > 0, ms > 0, (ms / tokens).isFinite {
                     wall = ms * 1e-3 / tokens
                     wallSource = candidate
                     break
@@ -380,7 +455,7 @@ public enum NsysLayout {
         var folder = (file as NSString).deletingLastPathComponent
         for _ in 0..<3 {
             let candidate = (folder as NSString).appendingPathComponent("env.json")
-            if let data = FileManager.default.contents(atPath: candidate),
+            if let data = try? MeasuredProfile.readData(candidate),
                let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let gpu = object["gpu"] as? String {
                 return gpu
             }
@@ -428,14 +503,15 @@ public enum NcuMetrics {
     public static func stage(_ file: String) throws -> MeasuredStage {
         let records = try CSV.records(try MeasuredProfile.readText(file), file: file, required: ["kernel_id", "section", "metric_name", "value"])
         var order: [String] = []
+        var known: Set<String> = []
         var duration: [String: Int] = [:]
         var throughput: [String: Double] = [:]
         for r in records {
             guard let id = r["kernel_id"] else { continue }
-            if !order.contains(id) { order.append(id) }
+            if known.insert(id).inserted { order.append(id) }
             if r["section"] == "SpeedOfLight" && r["metric_name"] == "Duration" {
                 // µs with two decimals: exact nanoseconds after rounding.
-                duration[id] = Int((try CSV.double(r["value"], "Duration of \(id)", file) * 1000).rounded())
+                duration[id] = try MeasuredProfile.wholeNumber(try CSV.double(r["value"], "Duration of \(id)", file), scale: 1000, "Duration of \(id)", file)
             } else if r["section"] == "MemoryWorkloadAnalysis" && r["metric_name"] == "Memory Throughput" {
                 throughput[id] = try CSV.double(r["value"], "Memory Throughput of \(id)", file) * 1e9
             }
@@ -493,24 +569,28 @@ public enum ChromeTrace {
             if cat == "user_annotation" || cat == "gpu_user_annotation", modelStage(ofRange: name) != nil {
                 if cat == "gpu_user_annotation" { gpuRanges.append((name, ts, ts + dur)) } else { cpuRanges.append((name, ts, ts + dur)) }
             } else if cat == "cuda_runtime" || cat == "cuda_driver", let args = event["args"] as? [String: Any],
-                      let correlation = number(args["correlation"]) {
-                launches[Int(correlation)] = ts
+                      let correlation = number(args["correlation"]).flatMap({ Int(exactly: $0) }) {
+                launches[correlation] = ts
             }
         }
+        let gpuIndex = RangeIndex(gpuRanges), cpuIndex = RangeIndex(cpuRanges)
+        var steps = 0
         var perStage: [String: [String: (Int, Int)]] = [:]
         for event in events where (event["cat"] as? String)?.lowercased() == "kernel" {
             guard let name = event["name"] as? String, let ts = number(event["ts"]), let dur = number(event["dur"]), dur >= 0 else {
                 throw ModelMeterError.malformedValue(what: "kernel event in \(file)", value: "\(event["name"] ?? "?")", expected: "name, ts and dur")
             }
-            var stage = gpuRanges.last { $0.start <= ts && ts <= $0.end }?.name
-            if stage == nil, let args = event["args"] as? [String: Any], let correlation = number(args["correlation"]),
-               let launch = launches[Int(correlation)] {
-                stage = cpuRanges.last { $0.start <= launch && launch <= $0.end }?.name
+            var stage = try gpuIndex.name(at: ts, steps: &steps, file: file)
+            if stage == nil, let args = event["args"] as? [String: Any],
+               let correlation = number(args["correlation"]).flatMap({ Int(exactly: $0) }), let launch = launches[correlation] {
+                stage = try cpuIndex.name(at: launch, steps: &steps, file: file)
             }
             let key = stage ?? "trace"
-            let ns = Int((dur * 1000).rounded())
+            let ns = try MeasuredProfile.wholeNumber(dur, scale: 1000, "dur of kernel event", file)
             let old = perStage[key, default: [:]][name] ?? (0, 0)
-            perStage[key, default: [:]][name] = (old.0 + 1, old.1 + ns)
+            perStage[key, default: [:]][name] = (
+                try MeasuredProfile.total(old.0, 1, "launches of \(key)", file),
+                try MeasuredProfile.total(old.1, ns, "kernel time (ns) of \(key)", file))
         }
         guard !perStage.isEmpty else {
             throw ModelMeterError.malformedValue(what: "Chrome trace \(file)", value: "no kernel events", expected: "events with cat \"kernel\"")
@@ -523,6 +603,44 @@ public enum ChromeTrace {
             return MeasuredStage(
                 name: run, modelStage: modelStage(ofRange: stage), file: file, calls: max(1, ranges), kernels: kernels,
                 settings: MeasuredSettings.fromRunName(run))
+        }
+    }
+
+    /// The most range checks a trace may cost, all kernels together (overlapping ranges cost more).
+    static let maximumRangeSteps = 10_000_000
+
+    /// Stage ranges sorted by start: the range holding a time is the latest-starting one that
+    /// still reaches it (the last listed among equal starts), found by bisection and a walk back
+    /// that stops where no earlier range reaches the time.
+    struct RangeIndex {
+        let ranges: [(name: String, start: Double, end: Double)]
+        /// `reach[i]`: the latest end among `ranges[0...i]`.
+        let reach: [Double]
+
+        init(_ unsorted: [(name: String, start: Double, end: Double)]) {
+            ranges = unsorted.enumerated().sorted { ($0.element.start, $0.offset) < ($1.element.start, $1.offset) }.map(\.element)
+            var latest = -Double.infinity
+            reach = ranges.map { latest = max(latest, $0.end); return latest }
+        }
+
+        func name(at time: Double, steps: inout Int, file: String) throws -> String? {
+            var low = 0, high = ranges.count
+            while low < high {
+                let middle = (low + high) / 2
+                if ranges[middle].start <= time { low = middle + 1 } else { high = middle }
+            }
+            var i = low - 1
+            while i >= 0, reach[i] >= time {
+                if ranges[i].end >= time { return ranges[i].name }
+                steps += 1
+                guard steps <= ChromeTrace.maximumRangeSteps else {
+                    throw ModelMeterError.malformedValue(
+                        what: "Chrome trace \(file)", value: "overlapping stage ranges",
+                        expected: "stage ranges that overlap little (at most \(ChromeTrace.maximumRangeSteps) range checks in all)")
+                }
+                i -= 1
+            }
+            return nil
         }
     }
 
@@ -558,20 +676,33 @@ public enum HarnessFile {
                       count >= 0, seconds >= 0, count == count.rounded() else {
                     throw ModelMeterError.malformedValue(what: "kernel of run \(name) in \(file)", value: "\(k["name"] ?? "?")", expected: "name, count ≥ 0 and seconds ≥ 0")
                 }
-                return MeasuredKernel(name: kname, instances: Int(count), nanoseconds: Int((seconds * 1e9).rounded()))
+                return MeasuredKernel(
+                    name: kname, instances: try MeasuredProfile.wholeNumber(count, "count of \(kname) in run \(name)", file),
+                    nanoseconds: try MeasuredProfile.wholeNumber(seconds, scale: 1e9, "seconds of \(kname) in run \(name)", file))
             }
             let workload = run["workload"] as? [String: Any] ?? [:]
+            // A whole number in Int's range (the model checks its limits when it prices the run).
+            func whole(_ key: String) throws -> Int? {
+                guard let value = workload[key] else { return nil }
+                guard let n = number(value).flatMap({ Int(exactly: $0) }) else {
+                    throw ModelMeterError.malformedValue(what: "workload \(key) of run \(name) in \(file)", value: "\(value)", expected: "a whole number")
+                }
+                return n
+            }
             let settings = MeasuredSettings(
-                mode: workload["mode"] as? String, crops: workload["crops"] as? String, batch: number(workload["batch"]).map { Int($0) },
-                tokens: number(workload["tokens"]).map { Int($0) }, context: number(workload["context"]).map { Int($0) },
+                mode: workload["mode"] as? String, crops: workload["crops"] as? String, batch: try whole("batch"),
+                tokens: try whole("tokens"), context: try whole("context"),
                 attention: workload["attention"] as? String, precision: workload["precision"] as? String)
             var settings2 = settings
-            settings2.outputTokens = number(workload["outputTokens"]).map { Int($0) }
+            settings2.outputTokens = try whole("outputTokens")
             // A whole-page `generate` run gives its decode wall per token and no kernels.
             let generate = stage == "generate"
             let wall = generate
                 ? number(run["decodeSecondsPerToken"])
                 : (run["stageSeconds"] as? [String: Any]).flatMap { number($0["median"]) }
+            if let wall, !(wall.isFinite && wall > 0) {
+                throw ModelMeterError.malformedValue(what: "wall time of run \(name) in \(file)", value: "\(wall)", expected: "a finite number of seconds > 0")
+            }
             return MeasuredStage(
                 name: name, modelStage: generate ? nil : stage, file: file, calls: 1, kernels: kernels, settings: settings2,
                 wallSecondsPerCall: wall, wallSource: wall == nil ? nil : file, runtime: run["runtime"] as? String ?? "hf-eager")
