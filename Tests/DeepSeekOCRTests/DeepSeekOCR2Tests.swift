@@ -6,7 +6,8 @@ import ModelMeter
 /// DeepSeek-OCR 2 against FlopCounterMode runs of the vendor's vLLM vision modules
 /// (`context/reference/dsocr2-reference.json`, measured by `tools/reference/dsocr2_reference.py`).
 /// The model was fitted on `local_b2` and `global_b1`; `local_b3` and `global_b2` were measured
-/// afterwards and checked without change.
+/// afterwards and checked without change, and `global_b3`, `local_b4` and `local_b6` (six crops:
+/// the 2×3 grid of an A4 page) later still.
 @Suite("DeepSeek-OCR 2")
 struct DeepSeekOCR2Tests {
     struct View: CustomStringConvertible, Sendable {
@@ -49,7 +50,7 @@ struct DeepSeekOCR2Tests {
     }
 
     @Test("reference data holds the fitted and the unfitted views") func loaded() {
-        #expect(Self.views.map(\.key) == ["global_b1", "global_b2", "local_b2", "local_b3"])
+        #expect(Self.views.map(\.key) == ["global_b1", "global_b2", "global_b3", "local_b2", "local_b3", "local_b4", "local_b6"])
     }
 
     /// Every `named_modules()` path, with its class, parameters and forward FLOPs. `ModuleList`s are
