@@ -39,15 +39,24 @@ public enum DeepSeekOCR2Model: ModelDescription {
         Qwen2SdpaAttention.recipe, Qwen2MLP.recipe, Qwen2RMSNorm.recipe, Qwen2RotaryEmbedding.recipe,
     ]
 
-    /// Every documented layer type: SAM (shared with DeepSeek-OCR), the Qwen2 encoder, the
-    /// projector (shared, at 896 → 1280), then the shared decoder.
+    /// Decoder positions of the 1024 global view and its separator, `q·q + 1` with `q = 1024/64`:
+    /// the default `tokens` of `explain` on a decoder layer (DeepSeek-OCR's is `q·(q + 1) + 1 = 273`).
+    public static let globalViewPositions = OCRModel.deepseekOCR2Tokens(crops: nil)
+
+    /// Every documented layer type, with `explain` defaults at this model's shapes: SAM (shared
+    /// with DeepSeek-OCR, `net_3` at 896), the Qwen2 encoder, the projector (896 → 1280), then the
+    /// shared decoder over the global view's positions.
     public static let layers: [LayerRecipe] = [
-        Attention.recipe, Block.recipe, MLPBlock.recipe, LayerNorm2d.recipe, PatchEmbed.recipe, ImageEncoderViT.recipe,
+        Attention.recipe, Block.recipe, MLPBlock.recipe, LayerNorm2d.recipe, PatchEmbed.recipe,
+        ImageEncoderViT.recipe(base: DeepSeekOCR2View.sam),
     ] + encoderLayers + [
-        MlpProjector.recipe, LlamaAttention.recipe, LlamaRotaryEmbedding.recipe, DeepseekV2RMSNorm.recipe,
+        MlpProjector.recipe(
+            inputDim: Qwen2EncoderConfiguration.deepEncoderV2.hiddenSize, inputSource: DeepSeekOCR2View.projectorInputSource),
+    ] + [
+        LlamaAttention.recipe, LlamaRotaryEmbedding.recipe, DeepseekV2RMSNorm.recipe,
         DeepseekV2MLP.recipe, MoEGate.recipe, DeepseekV2MoE.recipe, DeepseekV2DecoderLayer.recipe, DeepseekV2Model.recipe,
         DeepseekV2ForCausalLM.recipe,
-    ]
+    ].map { $0.withDefaults(["tokens": globalViewPositions]) }
 }
 
 extension OCRModel {
