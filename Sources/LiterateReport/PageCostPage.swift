@@ -62,6 +62,15 @@ struct PageCostPageBuilder {
         let a4GPUs = [GPUCatalog.rtx5090, GPUCatalog.h100SXM, GPUCatalog.a100SXM40GB, GPUCatalog.h200]
         view["a4Tokens"] = Format.count(a4.promptTokens)
         view["a4Grid"] = a4.workload.crops?.description ?? ""
+        view["cropSide"] = "\(a4.workload.imageSize)"
+        view["baseSide"] = "\(a4.workload.baseSize)"
+        let model = report.workload.model.description
+        view["modelName"] = model.name
+        view["visionEncoders"] = model.visionEncoders
+        view["viewsOfAPage"] = model.viewsOfAPage
+        view["imagePositionsInclude"] = model.imagePositionsInclude
+        view["throughputClaims"] = model.throughputClaims
+        view["claimedPages"] = model.claimedPages
         view["a4"] = try a4GPUs.map { gpu in resultRow(try evaluator.result(a4, gpu: gpu), label: Markup.escape(gpu.name, for: .markdown)) }
 
         // Per mode, one page on the report's GPU: the stacked chart.

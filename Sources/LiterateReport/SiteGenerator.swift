@@ -125,8 +125,10 @@ public struct SiteGenerator: Sendable {
         let sitePages = Set(markdown.map(\.page))
         let generator = self
         let chartFiles = charts
+        let modelName = report.workload.model.description.name
         let htmlPages = try parallelMap(pages.map { Page(page: $0.page, title: $0.title, text: $0.text) }) { page in
-            try generator.htmlPage((page.page, page.title, page.text), nav: nav, pages: sitePages, templates: templates, charts: chartFiles)
+            try generator.htmlPage(
+                (page.page, page.title, page.text), modelName: modelName, nav: nav, pages: sitePages, templates: templates, charts: chartFiles)
         }
         for (page, html) in zip(pages, htmlPages) {
             files.append(("kb/\(page.page).md", Data(page.text.utf8)))
@@ -158,7 +160,8 @@ public struct SiteGenerator: Sendable {
         for chart in stageCharts { charts[chart.file] = chart.svg }
         for sweep in sweepCharts { charts[sweep.fileName] = sweep.svg() }
         let page = (page: "summary", title: "Model summary", text: text)
-        return (text, try htmlPage(page, nav: [page], pages: [page.page], templates: templates, charts: charts))
+        return (text, try htmlPage(
+            page, modelName: report.workload.model.description.name, nav: [page], pages: [page.page], templates: templates, charts: charts))
     }
 
     /// The summary page's Markdown and the sweep charts it shows.
@@ -391,16 +394,17 @@ public struct SiteGenerator: Sendable {
                 "source": Markup.escape(gpu.source, for: .markdown),
             ]
         }
+        let body = try links.rewrite(doc.body, source: Self.conventionsPath, firstLine: doc.bodyLine)
         return [
             "title": doc.title,
-            "body": try links.rewrite(doc.body, source: Self.conventionsPath, firstLine: doc.bodyLine),
+            "body": report.workload.model.description.conventionsNote.map { "> \($0)\n\n" + body } ?? body,
             "costs": costs,
             "gpus": gpus,
         ]
     }
 
     private func htmlPage(
-        _ page: (page: String, title: String, text: String), nav: [(page: String, title: String, text: String)],
+        _ page: (page: String, title: String, text: String), modelName: String, nav: [(page: String, title: String, text: String)],
         pages: Set<String>, templates: TemplateSet, charts: [String: String]
     ) throws -> String {
         var options: RenderOptions = [.headingAnchors]
@@ -411,6 +415,7 @@ public struct SiteGenerator: Sendable {
         body = Self.breakablePaths(FlowchartDiagram.inline(Self.inlineCharts(body, charts: charts)))
         let view: [String: Any] = [
             "title": page.title,
+            "modelName": modelName,
             "content": body,
             "nav": nav.map { ["href": "\($0.page).html", "label": $0.title, "current": $0.page == page.page] },
         ]

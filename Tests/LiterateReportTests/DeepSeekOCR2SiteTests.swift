@@ -25,6 +25,24 @@ struct DeepSeekOCR2SiteTests {
         #expect(pages == Set(DeepSeekOCR2Model.layerDocs.map { "kb/op-\($0.vendorClass).md" }))
         let index = try #require(files.first { $0.path == "kb/index.md" }.map { TestProject.text($0.data) })
         #expect(index.contains("DeepSeek-OCR 2"))
+        // The pages that describe the model describe this one: no CLIP, 768 crops, its own name.
+        func page(_ path: String) throws -> String {
+            try #require(files.first { $0.path == path }.map { TestProject.text($0.data) }, "\(path)")
+        }
+        for path in ["kb/index.md", "kb/page-cost.md", "kb/summary.md", "kb/glossary.md", "html/index.html"] {
+            #expect(!(try page(path)).contains("CLIP"), "\(path) names CLIP")
+            #expect(!(try page(path)).contains("640×640"), "\(path) names DeepSeek-OCR's crops")
+        }
+        #expect(index.contains("What it costs DeepSeek-OCR 2 to read one page"))
+        #expect(index.contains("SAM (`sam_model`), the Qwen2 encoder (`qwen2_model`) and the projector"))
+        let pageCost = try page("kb/page-cost.md")
+        #expect(pageCost.contains("read by DeepSeek-OCR 2 on"))
+        // A4 (1654×2339) in 768 crops: 2×3, 16·16 + 1 + 6·144 = 1,121 image positions + 10 prompt text tokens.
+        #expect(pageCost.contains("cut into a 2x3 grid of 768×768 crops plus the 1024×1024 global view: `P = 1,131`"))
+        #expect(try page("kb/glossary.md").contains("no newline tokens"))
+        #expect(try page("kb/summary.md").contains("no image-newline tokens"))
+        #expect(try page("kb/conventions.md").contains("DeepSeek-OCR 2 runs no CLIP"))
+        #expect(try page("html/index.html").contains("ModelMeter · DeepSeek-OCR 2</a>"))
         // Every own term of the encoder's layers appears in its doc's Cost model table.
         for recipe in DeepSeekOCR2Model.encoderLayers {
             let hint = try HintDocument.load(root: TestProject.root, path: recipe.doc.hintDoc)

@@ -10,6 +10,31 @@ public protocol ModelDescription: Sendable {
     static var knowledgeBase: String { get }
     /// Every documented layer type the model runs, in page order.
     static var layers: [LayerRecipe] { get }
+
+    // MARK: How the model's own site describes it
+
+    /// The vision stage's modules, as a sentence part: "the SAM and CLIP encoders".
+    static var visionEncoders: String { get }
+    /// Where the views come from, as a parenthesis after "every view of the page".
+    static var viewsOfAPage: String { get }
+    /// What a page's image positions include besides the projected features (a parenthesis body).
+    static var imagePositionsInclude: String { get }
+    /// The vision module class's members, for the split of a page's time by class.
+    static var visionClassMembers: String { get }
+    /// The glossary's meaning of "Gundam", the crop mode.
+    static var cropModeMeaning: String { get }
+    /// The glossary's meaning of "vision tokens".
+    static var visionTokensMeaning: String { get }
+    /// Who claims what throughput, ending where the page's assumptions begin.
+    static var throughputClaims: String { get }
+    /// Which pages the claims table prices, as a parenthesis body.
+    static var claimedPages: String { get }
+    /// A note above the shared counting conventions where their examples name another model's
+    /// modules; nil where they are this model's own.
+    static var conventionsNote: String? { get }
+    /// The module-tree roots of `named_modules()` paths that belong to the vision stage of the
+    /// reference runs (`sam.`, `clip.`, `proj.` for DeepSeek-OCR).
+    static var visionReferencePrefixes: [String] { get }
 }
 
 extension ModelDescription {
@@ -57,6 +82,32 @@ public enum DeepSeekOCR2Model: ModelDescription {
         DeepseekV2MLP.recipe, MoEGate.recipe, DeepseekV2MoE.recipe, DeepseekV2DecoderLayer.recipe, DeepseekV2Model.recipe,
         DeepseekV2ForCausalLM.recipe,
     ].map { $0.withDefaults(["tokens": globalViewPositions]) }
+}
+
+extension DeepSeekOCR2Model {
+    public static let visionEncoders = "SAM and the Qwen2 encoder"
+    public static let viewsOfAPage =
+        "the 1024×1024 global view and, for a page larger than 768 pixels on a side, each 768×768 local crop"
+    public static let imagePositionsInclude = "view-separator token included; no image-newline tokens"
+    public static let visionClassMembers = "SAM (`sam_model`), the Qwen2 encoder (`qwen2_model`) and the projector, every view"
+    public static let cropModeMeaning =
+        "DeepSeek-OCR 2's one mode (ModelMeter calls it `gundam`): a 1024×1024 global view of the page plus, "
+            + "for a page larger than 768 pixels on a side, a grid of 2 to 6 local crops of 768×768 (here 2×2 unless the page says otherwise)."
+    public static let visionTokensMeaning =
+        "Positions the vision stack hands the decoder per page: the projected query outputs of the Qwen2 encoder "
+        + "(256 for the global view, 144 per crop) plus the view separator; no newline tokens."
+    public static let throughputClaims =
+        "DeepSeek-OCR 2's authors give no speed or throughput figure (paper and README). Its predecessor's authors report "
+        + "\"200k+ pages per day\" for DeepSeek-OCR on one A100-40G (paper, data generation) and about 2,500 output tokens/s "
+        + "on an A100-40G with vLLM (repository README); the two models share the decoder, which takes most of a page's time, "
+        + "so those figures stand below for scale. Neither states the page mix or the output length;"
+    public static let claimedPages = "the default page and the A4 scan"
+    public static let conventionsNote: String? =
+        "These conventions are shared with DeepSeek-OCR's site, and where their examples name CLIP (`vision_model`) they "
+        + "describe DeepSeek-OCR: DeepSeek-OCR 2 runs no CLIP. Its Qwen2 encoder (`qwen2_model`) takes CLIP's place; like "
+        + "SAM it runs every position of a view in one call and keeps no KV cache, and its modules are called normally, "
+        + "so `FlopCounterMode` gives each of them an entry."
+    public static let visionReferencePrefixes = ["sam_model.", "qwen2_model.", "projector."]
 }
 
 extension OCRModel {
