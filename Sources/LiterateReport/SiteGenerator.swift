@@ -69,8 +69,13 @@ public struct SiteGenerator: Sendable {
             case .comparison:
                 return .comparison(text: try templates.render("comparison.md", try ComparisonPageBuilder(report: report).view()))
             case .verification:
-                let runs = try ReferenceRun.loadAll(root: root)
-                return .verification(text: try templates.render("verification.md", try VerificationPageBuilder(runs: runs).view()))
+                let description = report.workload.model.description
+                var builder = VerificationPageBuilder(runs: try ReferenceRun.loadAll(root: root, for: description))
+                if let source = description.visionTreeReference {
+                    let views = try VisionTreeView.load(from: root.appendingPathComponent(source.path))
+                    builder.visionTree = (source.path, try views.map { ($0, try source.layer($0)) })
+                }
+                return .verification(text: try templates.render("verification.md", try builder.view()))
             }
         }
         var layerLinks: [[String: String]] = []

@@ -6,6 +6,32 @@ import DeepSeekOCR
 /// activation bytes next to the bytes autograd saved for backward.
 struct VerificationPageBuilder {
     let runs: [ReferenceRun]
+    /// The whole vision tree's measured views and our tree for each, where the model has them
+    /// (DeepSeek-OCR 2); DeepSeek-OCR's vision modules are among `runs`.
+    var visionTree: (path: String, views: [(view: VisionTreeView, layer: any Layer)])? = nil
+
+    /// One row per measured view: our totals beside the trace's and the paths that agree.
+    private func viewRows() throws -> (rows: [[String: Any]], matched: Int, total: Int, extra: Int) {
+        var rows: [[String: Any]] = []
+        var matched = 0, total = 0, extra = 0
+        for (view, layer) in visionTree?.views ?? [] {
+            let comparison = try view.compare(with: layer)
+            matched += comparison.matchedPaths
+            total += comparison.totalPaths
+            extra += comparison.extraPaths.count
+            rows.append([
+                "view": view.key, "images": "\(view.batch)", "side": "\(view.side)",
+                "parameters": Format.count(comparison.parameters),
+                "parametersTraced": Format.count(comparison.parametersTraced),
+                "parametersDelta": Format.count(comparison.parameters - comparison.parametersTraced),
+                "forward": Format.count(comparison.forwardFLOPs),
+                "forwardTraced": Format.count(comparison.forwardFLOPsTraced),
+                "forwardDelta": Format.count(comparison.forwardFLOPs - comparison.forwardFLOPsTraced),
+                "paths": "\(comparison.matchedPaths)/\(comparison.totalPaths)",
+            ])
+        }
+        return (rows, matched, total, extra)
+    }
 
     func view() throws -> [String: Any] {
         var rows: [[String: Any]] = []
@@ -67,7 +93,15 @@ struct VerificationPageBuilder {
                 "cudaCore": Format.flops(metrics.forward.cudaCoreFLOPs),
             ])
         }
+        let views = try viewRows()
         return [
+            "visionTree": visionTree != nil,
+            "visionTreePath": visionTree?.path ?? "",
+            "decoderReferencePath": ReferenceRun.decoderReferencePath,
+            "viewRows": views.rows,
+            "viewMatched": Format.count(views.matched),
+            "viewTotal": Format.count(views.total),
+            "viewAllMatch": views.matched == views.total && views.extra == 0,
             "title": "Verification against FlopCounterMode",
             "runCount": Format.count(runs.count),
             "checks": Format.count(checks),

@@ -43,6 +43,15 @@ struct DeepSeekOCR2SiteTests {
         #expect(try page("kb/summary.md").contains("no image-newline tokens"))
         #expect(try page("kb/conventions.md").contains("DeepSeek-OCR 2 runs no CLIP"))
         #expect(try page("html/index.html").contains("ModelMeter · DeepSeek-OCR 2</a>"))
+        // Verification: OCR 2's own views (477 named_modules() paths each in the reference file),
+        // then the shared decoder's runs; none of DeepSeek-OCR's vision runs.
+        let verification = try page("kb/verification.md")
+        for view in ["global_b1", "global_b2", "local_b2", "local_b3"] {
+            #expect(verification.contains("| `\(view)` |") && verification.contains(" | 0 | 477/477 |"), "\(view)")
+        }
+        #expect(verification.contains("**1,908 of 1,908** paths agree exactly"))
+        #expect(verification.contains("`attn.LlamaAttention/prefill_s273_b1`"))
+        #expect(!verification.contains("sam.Attention") && !verification.contains("clip."))
         // Every own term of the encoder's layers appears in its doc's Cost model table.
         for recipe in DeepSeekOCR2Model.encoderLayers {
             let hint = try HintDocument.load(root: TestProject.root, path: recipe.doc.hintDoc)

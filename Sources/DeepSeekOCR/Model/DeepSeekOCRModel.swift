@@ -36,6 +36,8 @@ extension DeepSeekOCRModel {
     public static let claimedPages = "three modes and the A4 scan"
     public static let conventionsNote: String? = nil
     public static let visionReferencePrefixes = ["sam.", "clip.", "proj."]
+    public static let referenceFiles = [ReferenceRun.visionReferencePath, ReferenceRun.decoderReferencePath]
+    public static let visionTreeReference: VisionTreeReferenceSource? = nil
 }
 
 extension LayerDoc {

@@ -35,6 +35,27 @@ public protocol ModelDescription: Sendable {
     /// The module-tree roots of `named_modules()` paths that belong to the vision stage of the
     /// reference runs (`sam.`, `clip.`, `proj.` for DeepSeek-OCR).
     static var visionReferencePrefixes: [String] { get }
+
+    // MARK: Reference data
+
+    /// The FlopCounterMode run files (`ReferenceRun`) that verify this model, relative to the
+    /// project root; DeepSeek-OCR 2 shares the decoder's.
+    static var referenceFiles: [String] { get }
+    /// The per-view measurement of the whole vision tree, where the model has one, and the
+    /// layer each view measured.
+    static var visionTreeReference: VisionTreeReferenceSource? { get }
+}
+
+/// A vision-tree reference file and how to build the module tree one of its views measured.
+public struct VisionTreeReferenceSource: Sendable {
+    /// Relative to the project root.
+    public let path: String
+    public let layer: @Sendable (VisionTreeView) throws -> any Layer
+
+    public init(path: String, layer: @escaping @Sendable (VisionTreeView) throws -> any Layer) {
+        self.path = path
+        self.layer = layer
+    }
 }
 
 extension ModelDescription {
@@ -108,6 +129,12 @@ extension DeepSeekOCR2Model {
         + "SAM it runs every position of a view in one call and keeps no KV cache, and its modules are called normally, "
         + "so `FlopCounterMode` gives each of them an entry."
     public static let visionReferencePrefixes = ["sam_model.", "qwen2_model.", "projector."]
+    /// The decoder's runs: the decoder is DeepSeek-OCR's, unchanged.
+    public static let referenceFiles = [ReferenceRun.decoderReferencePath]
+    /// Each view is one `DeepSeekOCR2View` of its images at its side.
+    public static let visionTreeReference: VisionTreeReferenceSource? = VisionTreeReferenceSource(
+        path: "context/reference/dsocr2-reference.json",
+        layer: { view in try DeepSeekOCR2View(batch: view.batch, imageSize: view.side) })
 }
 
 extension OCRModel {
