@@ -7,10 +7,10 @@ import ModelMeter
 /// self-contained HTML in `html/`, the roofline chart, and `report.json`, swapped into the
 /// output folder only when every page rendered.
 public struct SiteGenerator: Sendable {
-    /// DeepSeek-OCR's documented layer types, in page order: the default site's list.
-    public static var layerDocs: [LayerDoc] { DeepSeekOCRModel.layerDocs }
+    /// The default model's (DeepSeek-OCR's) documented layer types, in page order: the default site's list.
+    public static var layerDocs: [LayerDoc] { OCRModel.deepseekOCR.description.layerDocs }
 
-    public static let knowledgeBase = DeepSeekOCRModel.knowledgeBase
+    public static let knowledgeBase = OCRModel.deepseekOCR.description.knowledgeBase
     public static let readmePath = "\(knowledgeBase)/README.md"
     /// The counting conventions every model's site shares.
     public static let conventionsPath = "\(knowledgeBase)/conventions.md"

@@ -9,7 +9,7 @@ struct ExplainCommand: TextCommand {
         abstract: "Show one layer's cost rows: formula, substituted values and totals, memory and roofline.",
         discussion: """
         Builds the layer with DeepSeek-OCR's shapes; override them with --set key=value. Keys:
-        \(DeepSeekOCRModel.layers.map { "\($0.name): \($0.acceptedKeys.joined(separator: ", "))" }.joined(separator: "\n"))
+        \(OCRModel.deepseekOCR.description.layers.map { "\($0.name): \($0.acceptedKeys.joined(separator: ", "))" }.joined(separator: "\n"))
         """)
 
     @Argument(help: "Layer type, one of the vendor classes of the model description (see `modelmeter list layers`).")

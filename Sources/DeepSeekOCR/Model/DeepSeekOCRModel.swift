@@ -21,6 +21,10 @@ public enum DeepSeekOCRModel: ModelDescription {
 }
 
 extension DeepSeekOCRModel {
+    /// Gundam: a 1024 global view plus 640 crops.
+    public static let pageMode = VisionMode.gundam
+    /// Small (640, 100 tokens), base (1024, 273) and Gundam (a 2×2 grid by default).
+    public static let pageCostModes: [VisionMode] = [.small, .base, .gundam]
     public static let visionEncoders = "the SAM and CLIP encoders"
     public static let viewsOfAPage = "the global view and, in Gundam mode, each local crop"
     public static let imagePositionsInclude = "image-newline and view-separator tokens included"

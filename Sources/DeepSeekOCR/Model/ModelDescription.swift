@@ -11,6 +11,13 @@ public protocol ModelDescription: Sendable {
     /// Every documented layer type the model runs, in page order.
     static var layers: [LayerRecipe] { get }
 
+    // MARK: Preprocessing
+
+    /// The mode a page of any size runs in: the crop mode, where the page's size picks the grid.
+    static var pageMode: VisionMode { get }
+    /// The modes the page-cost page prices one page in, smallest view first (its stacked chart and claims).
+    static var pageCostModes: [VisionMode] { get }
+
     // MARK: How the model's own site describes it
 
     /// The vision stage's modules, as a sentence part: "the SAM and CLIP encoders".
@@ -106,6 +113,9 @@ public enum DeepSeekOCR2Model: ModelDescription {
 }
 
 extension DeepSeekOCR2Model {
+    /// The one mode DeepSeek-OCR 2 runs (base 1024, crops 768), under DeepSeek-OCR's crop-mode name.
+    public static let pageMode = VisionMode.gundam
+    public static let pageCostModes = [VisionMode.gundam]
     public static let visionEncoders = "SAM and the Qwen2 encoder"
     public static let viewsOfAPage =
         "the 1024×1024 global view and, for a page larger than 768 pixels on a side, each 768×768 local crop"
