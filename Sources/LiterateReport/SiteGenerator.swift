@@ -227,7 +227,11 @@ public struct SiteGenerator: Sendable {
             throw SiteError(file: doc.hintDoc, line: 1, "title '# \(hint.title)' should be '# \(doc.vendorClass)'")
         }
         var view = try builder.view(for: occurrence, hint: hint, links: links)
-        view["neighbours"] = Self.neighbours(of: doc)
+        view["neighbours"] = Self.neighbours(of: doc, in: SiteModel(report.workload.model).docs)
+        if let note = report.workload.model.description.layerNote(for: doc) {
+            let preamble = view["preamble"] as? String ?? ""
+            view["preamble"] = "> \(note)" + (preamble.isEmpty ? "" : "\n\n" + preamble)
+        }
         // The module tree of the most expensive configuration, drawn from the model's own tree.
         let primaryTree = try occurrence.configurations[0].layer.evaluate(precision: report.precision)
         var tree: [String: String] = [:]
@@ -250,9 +254,8 @@ public struct SiteGenerator: Sendable {
         ])
     }
 
-    /// "← previous: [A](op-A.md) · next: [C](op-C.md) →" in the layer pages' order.
-    static func neighbours(of doc: LayerDoc) -> String {
-        let docs = layerDocs
+    /// "← previous: [A](op-A.md) · next: [C](op-C.md) →" in the order of `docs`, the site's layer pages.
+    static func neighbours(of doc: LayerDoc, in docs: [LayerDoc]) -> String {
         guard let index = docs.firstIndex(where: { $0.vendorClass == doc.vendorClass }) else { return "" }
         var parts: [String] = []
         if index > 0 { parts.append("← previous: [\(docs[index - 1].vendorClass)](op-\(docs[index - 1].vendorClass).md)") }

@@ -43,6 +43,20 @@ struct DeepSeekOCR2SiteTests {
         #expect(try page("kb/summary.md").contains("no image-newline tokens"))
         #expect(try page("kb/conventions.md").contains("DeepSeek-OCR 2 runs no CLIP"))
         #expect(try page("html/index.html").contains("ModelMeter · DeepSeek-OCR 2</a>"))
+        // Layer pages link their neighbours on this site only, and a shared page says where its prose differs.
+        let sam = try page("kb/op-ImageEncoderViT.md")
+        #expect(sam.contains("next: [Qwen2Decoder2Encoder](op-Qwen2Decoder2Encoder.md)"))
+        #expect(sam.contains("`net_3` outputs 896 channels"))
+        let sitePages = Set(files.map(\.path).filter { $0.hasPrefix("kb/") && $0.hasSuffix(".md") }.map { String($0.dropFirst(3)) })
+        for file in files where file.path.hasPrefix("kb/op-") && file.path.hasSuffix(".md") {
+            let text = TestProject.text(file.data)
+            for line in text.split(separator: "\n") where line.hasPrefix("← previous:") || line.hasPrefix("next:") {
+                for target in line.split(separator: "(").dropFirst().map({ String($0.prefix { $0 != ")" }) }) {
+                    #expect(sitePages.contains(target), "\(file.path) links \(target)")
+                }
+            }
+        }
+        #expect(try page("kb/op-Qwen2SdpaAttention.md").contains("← previous: [Qwen2DecoderLayer](op-Qwen2DecoderLayer.md)"))
         // Verification: OCR 2's own views (477 named_modules() paths each in the reference file),
         // then the shared decoder's runs; none of DeepSeek-OCR's vision runs.
         let verification = try page("kb/verification.md")

@@ -39,6 +39,8 @@ extension DeepSeekOCRModel {
         + "output tokens/s on an A100-40G with vLLM (repository README). Neither states the page mix or the output length;"
     public static let claimedPages = "three modes and the A4 scan"
     public static let conventionsNote: String? = nil
+    /// The shared docs were written for DeepSeek-OCR.
+    public static func layerNote(for doc: LayerDoc) -> String? { nil }
     public static let visionReferencePrefixes = ["sam.", "clip.", "proj."]
     public static let referenceFiles = [ReferenceRun.visionReferencePath, ReferenceRun.decoderReferencePath]
     public static let visionTreeReference: VisionTreeReferenceSource? = nil

@@ -36,6 +36,9 @@ public protocol ModelDescription: Sendable {
     static var throughputClaims: String { get }
     /// Which pages the claims table prices, as a parenthesis body.
     static var claimedPages: String { get }
+    /// A note above a layer page's hint-doc prose where that prose was written for another
+    /// model (a shared doc); nil where the doc is this model's own or describes it as it is.
+    static func layerNote(for doc: LayerDoc) -> String?
     /// A note above the shared counting conventions where their examples name another model's
     /// modules; nil where they are this model's own.
     static var conventionsNote: String? { get }
@@ -133,6 +136,36 @@ extension DeepSeekOCR2Model {
         + "on an A100-40G with vLLM (repository README); the two models share the decoder, which takes most of a page's time, "
         + "so those figures stand below for scale. Neither states the page mix or the output length;"
     public static let claimedPages = "the default page and the A4 scan"
+
+    /// Shared docs were written for DeepSeek-OCR: SAM's and the projector's say what changes,
+    /// the decoder's that it is the same, the other SAM pages that their examples use 640 crops.
+    public static func layerNote(for doc: LayerDoc) -> String? {
+        guard doc.knowledgeBase != knowledgeBase else { return nil }
+        let tables = "Every table and figure below is computed for DeepSeek-OCR 2's workload."
+        switch doc.vendorClass {
+        case "ImageEncoderViT":
+            return "**In DeepSeek-OCR 2** this page's prose, written for DeepSeek-OCR, differs in two places: `net_3` "
+                + "outputs 896 channels (512 → 896) instead of 1024, and its `[B, 896, R/64, R/64]` output feeds the "
+                + "Qwen2 encoder (`qwen2_model`) alone, as 256 tokens for the 1024 global view and 144 per 768 crop; no "
+                + "CLIP runs and nothing is concatenated. " + tables
+        case "MlpProjector":
+            return "**In DeepSeek-OCR 2** the projector is one Linear 896 → 1280 (896·1280 + 1280 = 1,148,160 parameters) "
+                + "on the Qwen2 encoder's query outputs, one token per SAM token of the view; there is no CLIP and no "
+                + "2048-wide concatenation, which this page's prose (written for DeepSeek-OCR) describes. " + tables
+        case "DeepseekV2Model", "DeepseekV2ForCausalLM":
+            return "**In DeepSeek-OCR 2** the decoder is DeepSeek-OCR's, unchanged, but the prefill's image positions are "
+                + "built without `image_newline` tokens: 256 for the global view, its view separator, then 144 per crop "
+                + "(`257 + 144·n`); the prose below, written for DeepSeek-OCR, speaks of CLIP and newline tokens. " + tables
+        case "LlamaAttention", "LlamaRotaryEmbedding", "DeepseekV2RMSNorm", "DeepseekV2MLP", "MoEGate", "DeepseekV2MoE",
+             "DeepseekV2DecoderLayer":
+            return "This page is shared with DeepSeek-OCR's site: the decoder is DeepSeek-OCR's, unchanged, and where "
+                + "the prose compares it with CLIP's layers it speaks of DeepSeek-OCR. " + tables
+        default:
+            return "This page is shared with DeepSeek-OCR's site, and its prose gives DeepSeek-OCR's examples (CLIP "
+                + "beside SAM, 640 crops); DeepSeek-OCR 2 runs the same class, with 768 crops and the Qwen2 encoder in "
+                + "CLIP's place. " + tables
+        }
+    }
     public static let conventionsNote: String? =
         "These conventions are shared with DeepSeek-OCR's site, and where their examples name CLIP (`vision_model`) they "
         + "describe DeepSeek-OCR: DeepSeek-OCR 2 runs no CLIP. Its Qwen2 encoder (`qwen2_model`) takes CLIP's place; like "
