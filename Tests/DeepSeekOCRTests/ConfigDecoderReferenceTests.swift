@@ -54,7 +54,7 @@ struct DecoderReferenceCase: CustomTestStringConvertible, Sendable {
             .filter { $0.hasSuffix(".json") }.sorted().map { DecoderReferenceCase(file: "holdout/" + $0) }
 }
 
-@Suite("config.json decoders against FlopCounterMode on transformers 5.23")
+@Suite("config.json decoders against FlopCounterMode on transformers 5.25")
 struct ConfigDecoderReferenceTests {
     @Test("the five public configs and the held-out runs are present")
     func present() {
