@@ -18,7 +18,7 @@ struct ComparisonPageBuilder {
     /// One page of `size` in `model`'s crop mode, B = 1.
     func page(_ size: String, _ model: OCRModel) throws -> PageWorkload {
         let base = try Workload(
-            mode: .gundam, batch: 1, kernel: report.workload.kernel, samKernel: report.workload.samKernel,
+            mode: model.description.pageMode, batch: 1, kernel: report.workload.kernel, samKernel: report.workload.samKernel,
             clipKernel: report.workload.clipKernel
         ).running(model)
         let page = try PageWorkload(workload: base, precision: report.precision)

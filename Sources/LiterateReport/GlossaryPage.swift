@@ -13,8 +13,12 @@ struct GlossaryPageBuilder {
         let configuration = report.workload.decoder.configuration
         let experts = configuration.routedExperts, topK = configuration.expertsPerToken
         let touchedAtEight = RoutedExperts.expectedDistinctExperts(experts: experts, perToken: topK, tokens: 8)
+        let model = report.workload.model.description
         return [
             "title": "Glossary",
+            "cropModeMeaning": model.cropModeMeaning,
+            "imagePositionsInclude": model.imagePositionsInclude,
+            "visionTokensMeaning": model.visionTokensMeaning,
             "gpu": Markup.escape(gpu.name, for: .markdown),
             "precision": report.precision.rawValue,
             "tensorPeak": String(format: "%g", tensor.teraFLOPS),

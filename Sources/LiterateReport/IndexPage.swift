@@ -23,6 +23,7 @@ struct IndexPageBuilder {
         var view = try breakdown.view(stageFile: Self.stagesChartFile, classFile: Self.classesChartFile)
         view.merge([
             "title": title,
+            "modelName": report.workload.model.description.name,
             "readme": readme,
             "parameters": Format.count(totals.parameters),
             "weightBytes": Format.bytes(result.cost.weightBytes),

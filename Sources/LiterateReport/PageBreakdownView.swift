@@ -73,7 +73,7 @@ struct PageBreakdownView {
             }
             return [
                 "class": moduleClass.rawValue,
-                "members": moduleClass.members,
+                "members": moduleClass.members(in: result.page.workload.model),
                 "vision": time(.vision),
                 "prefill": time(.prefill),
                 "decode": time(.decode),

@@ -58,10 +58,19 @@ struct PageCostPageBuilder {
         view["memory"] = Format.code(memoryLine(result))
 
         // The A4 scan on several GPUs, one page at a time.
-        let a4 = try page.withBatch(1).withMode(.gundam).withPage(try PageSize(parsing: Self.a4))
+        let a4 = try page.withBatch(1).withMode(page.workload.model.description.pageMode).withPage(try PageSize(parsing: Self.a4))
         let a4GPUs = [GPUCatalog.rtx5090, GPUCatalog.h100SXM, GPUCatalog.a100SXM40GB, GPUCatalog.h200]
         view["a4Tokens"] = Format.count(a4.promptTokens)
         view["a4Grid"] = a4.workload.crops?.description ?? ""
+        view["cropSide"] = "\(a4.workload.imageSize)"
+        view["baseSide"] = "\(a4.workload.baseSize)"
+        let model = report.workload.model.description
+        view["modelName"] = model.name
+        view["visionEncoders"] = model.visionEncoders
+        view["viewsOfAPage"] = model.viewsOfAPage
+        view["imagePositionsInclude"] = model.imagePositionsInclude
+        view["throughputClaims"] = model.throughputClaims
+        view["claimedPages"] = model.claimedPages
         view["a4"] = try a4GPUs.map { gpu in resultRow(try evaluator.result(a4, gpu: gpu), label: Markup.escape(gpu.name, for: .markdown)) }
 
         // Per mode, one page on the report's GPU: the stacked chart.
@@ -193,8 +202,9 @@ struct PageCostPageBuilder {
     /// for comparison, the H200), N output tokens per page.
     private func claimRows(page: PageWorkload, evaluator: PageCostEvaluator) throws -> [[String: Any]] {
         var rows: [[String: Any]] = []
-        let a4 = try page.withBatch(1).withMode(.gundam).withPage(try PageSize(parsing: Self.a4))
-        let modes = [VisionMode.small, .base, .gundam].filter(page.workload.model.modes.contains)
+        let model = page.workload.model.description
+        let a4 = try page.withBatch(1).withMode(model.pageMode).withPage(try PageSize(parsing: Self.a4))
+        let modes = model.pageCostModes
         let pages = try modes.map { try page.withBatch(1).withMode($0) } + [a4]
         for gpu in [Self.claimsGPU, GPUCatalog.h200] {
             for single in pages {

@@ -7,10 +7,10 @@ import ModelMeter
 /// self-contained HTML in `html/`, the roofline chart, and `report.json`, swapped into the
 /// output folder only when every page rendered.
 public struct SiteGenerator: Sendable {
-    /// DeepSeek-OCR's documented layer types, in page order: the default site's list.
-    public static var layerDocs: [LayerDoc] { DeepSeekOCRModel.layerDocs }
+    /// The default model's (DeepSeek-OCR's) documented layer types, in page order: the default site's list.
+    public static var layerDocs: [LayerDoc] { OCRModel.deepseekOCR.description.layerDocs }
 
-    public static let knowledgeBase = DeepSeekOCRModel.knowledgeBase
+    public static let knowledgeBase = OCRModel.deepseekOCR.description.knowledgeBase
     public static let readmePath = "\(knowledgeBase)/README.md"
     /// The counting conventions every model's site shares.
     public static let conventionsPath = "\(knowledgeBase)/conventions.md"
@@ -69,8 +69,13 @@ public struct SiteGenerator: Sendable {
             case .comparison:
                 return .comparison(text: try templates.render("comparison.md", try ComparisonPageBuilder(report: report).view()))
             case .verification:
-                let runs = try ReferenceRun.loadAll(root: root)
-                return .verification(text: try templates.render("verification.md", try VerificationPageBuilder(runs: runs).view()))
+                let description = report.workload.model.description
+                var builder = VerificationPageBuilder(runs: try ReferenceRun.loadAll(root: root, for: description))
+                if let source = description.visionTreeReference {
+                    let views = try VisionTreeView.load(from: root.appendingPathComponent(source.path))
+                    builder.visionTree = (source.path, try views.map { ($0, try source.layer($0)) })
+                }
+                return .verification(text: try templates.render("verification.md", try builder.view()))
             }
         }
         var layerLinks: [[String: String]] = []
@@ -125,8 +130,10 @@ public struct SiteGenerator: Sendable {
         let sitePages = Set(markdown.map(\.page))
         let generator = self
         let chartFiles = charts
+        let modelName = report.workload.model.description.name
         let htmlPages = try parallelMap(pages.map { Page(page: $0.page, title: $0.title, text: $0.text) }) { page in
-            try generator.htmlPage((page.page, page.title, page.text), nav: nav, pages: sitePages, templates: templates, charts: chartFiles)
+            try generator.htmlPage(
+                (page.page, page.title, page.text), modelName: modelName, nav: nav, pages: sitePages, templates: templates, charts: chartFiles)
         }
         for (page, html) in zip(pages, htmlPages) {
             files.append(("kb/\(page.page).md", Data(page.text.utf8)))
@@ -158,7 +165,8 @@ public struct SiteGenerator: Sendable {
         for chart in stageCharts { charts[chart.file] = chart.svg }
         for sweep in sweepCharts { charts[sweep.fileName] = sweep.svg() }
         let page = (page: "summary", title: "Model summary", text: text)
-        return (text, try htmlPage(page, nav: [page], pages: [page.page], templates: templates, charts: charts))
+        return (text, try htmlPage(
+            page, modelName: report.workload.model.description.name, nav: [page], pages: [page.page], templates: templates, charts: charts))
     }
 
     /// The summary page's Markdown and the sweep charts it shows.
@@ -219,7 +227,11 @@ public struct SiteGenerator: Sendable {
             throw SiteError(file: doc.hintDoc, line: 1, "title '# \(hint.title)' should be '# \(doc.vendorClass)'")
         }
         var view = try builder.view(for: occurrence, hint: hint, links: links)
-        view["neighbours"] = Self.neighbours(of: doc)
+        view["neighbours"] = Self.neighbours(of: doc, in: SiteModel(report.workload.model).docs)
+        if let note = report.workload.model.description.layerNote(for: doc) {
+            let preamble = view["preamble"] as? String ?? ""
+            view["preamble"] = "> \(note)" + (preamble.isEmpty ? "" : "\n\n" + preamble)
+        }
         // The module tree of the most expensive configuration, drawn from the model's own tree.
         let primaryTree = try occurrence.configurations[0].layer.evaluate(precision: report.precision)
         var tree: [String: String] = [:]
@@ -242,9 +254,8 @@ public struct SiteGenerator: Sendable {
         ])
     }
 
-    /// "← previous: [A](op-A.md) · next: [C](op-C.md) →" in the layer pages' order.
-    static func neighbours(of doc: LayerDoc) -> String {
-        let docs = layerDocs
+    /// "← previous: [A](op-A.md) · next: [C](op-C.md) →" in the order of `docs`, the site's layer pages.
+    static func neighbours(of doc: LayerDoc, in docs: [LayerDoc]) -> String {
         guard let index = docs.firstIndex(where: { $0.vendorClass == doc.vendorClass }) else { return "" }
         var parts: [String] = []
         if index > 0 { parts.append("← previous: [\(docs[index - 1].vendorClass)](op-\(docs[index - 1].vendorClass).md)") }
@@ -391,16 +402,17 @@ public struct SiteGenerator: Sendable {
                 "source": Markup.escape(gpu.source, for: .markdown),
             ]
         }
+        let body = try links.rewrite(doc.body, source: Self.conventionsPath, firstLine: doc.bodyLine)
         return [
             "title": doc.title,
-            "body": try links.rewrite(doc.body, source: Self.conventionsPath, firstLine: doc.bodyLine),
+            "body": report.workload.model.description.conventionsNote.map { "> \($0)\n\n" + body } ?? body,
             "costs": costs,
             "gpus": gpus,
         ]
     }
 
     private func htmlPage(
-        _ page: (page: String, title: String, text: String), nav: [(page: String, title: String, text: String)],
+        _ page: (page: String, title: String, text: String), modelName: String, nav: [(page: String, title: String, text: String)],
         pages: Set<String>, templates: TemplateSet, charts: [String: String]
     ) throws -> String {
         var options: RenderOptions = [.headingAnchors]
@@ -411,6 +423,7 @@ public struct SiteGenerator: Sendable {
         body = Self.breakablePaths(FlowchartDiagram.inline(Self.inlineCharts(body, charts: charts)))
         let view: [String: Any] = [
             "title": page.title,
+            "modelName": modelName,
             "content": body,
             "nav": nav.map { ["href": "\($0.page).html", "label": $0.title, "current": $0.page == page.page] },
         ]

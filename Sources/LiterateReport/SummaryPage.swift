@@ -53,6 +53,7 @@ struct SummaryPageBuilder {
             "title": "Model summary",
             "workload": report.workload.summary,
             "visionTokens": Format.count(report.workload.visionTokensPerPage),
+            "imagePositionsInclude": report.workload.model.description.imagePositionsInclude,
             "gpu": Markup.escape(report.gpu.name, for: .markdown),
             "gpuSource": Markup.escape(report.gpu.source, for: .markdown),
             "precision": report.precision.rawValue,

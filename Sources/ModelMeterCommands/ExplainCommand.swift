@@ -9,7 +9,7 @@ struct ExplainCommand: TextCommand {
         abstract: "Show one layer's cost rows: formula, substituted values and totals, memory and roofline.",
         discussion: """
         Builds the layer with DeepSeek-OCR's shapes; override them with --set key=value. Keys:
-        \(DeepSeekOCRModel.layers.map { "\($0.name): \($0.acceptedKeys.joined(separator: ", "))" }.joined(separator: "\n"))
+        \(OCRModel.deepseekOCR.description.layers.map { "\($0.name): \($0.acceptedKeys.joined(separator: ", "))" }.joined(separator: "\n"))
         """)
 
     @Argument(help: "Layer type, one of the vendor classes of the model description (see `modelmeter list layers`).")
@@ -19,7 +19,8 @@ struct ExplainCommand: TextCommand {
     var settings: [String] = []
 
     @Option(help: """
-        A decoder's config.json: explain one of its modules, named by its named_modules() path \
+        Model: deepseek-ocr (default) or deepseek-ocr-2 (its layer classes at its shapes); or a decoder's \
+        config.json: explain one of its modules, named by its named_modules() path \
         (model.layers.3.self_attn) or its class (the first instance); keys batch, tokens, context, kernel.
         """)
     var model: String?
@@ -35,11 +36,11 @@ struct ExplainCommand: TextCommand {
     func execute() throws -> String {
         let format = try checkedFormat(format, accepted: ["text", "json"])
         let recipe: LayerRecipe
-        if let model {
+        if let model, OCRModel(rawValue: model.lowercased()) == nil {
             recipe = try ConfigDecoder(path: model, latentMode: try LatentAttentionMode.named(mla ?? "naive")).recipe(for: layer)
         } else {
             if let mla { throw CommandLineError("--mla \(mla) needs --model CONFIG.json (a deepseek_v2 or deepseek_v3 config)") }
-            recipe = try DeepSeekOCRModel.recipe(named: layer)
+            recipe = try (try model.map(OCRModel.named) ?? .deepseekOCR).description.recipe(named: layer)
         }
         let (gpu, precision) = try hardware.checked()
         let explanation: LayerExplanation

@@ -15,7 +15,8 @@ struct ListCommand: TextCommand {
 
     @Option(help: """
         A decoder's config.json. list layers --model X: the classes of the module tree transformers 5.23 \
-        builds from it; list models --model A --model B …: the models side by side with DeepSeek-OCR's decoder.
+        builds from it (or, with deepseek-ocr-2, that model's layer types); list models --model A --model B …: \
+        the models side by side with DeepSeek-OCR's decoder.
         """)
     var model: [String] = []
 
@@ -48,6 +49,9 @@ struct ListCommand: TextCommand {
             guard subject.lowercased() == "layers", let model = model.first, self.model.count == 1 else {
                 throw CommandLineError("--model applies to list layers (one config) and list models, not list \(subject)")
             }
+            if let ocrModel = OCRModel(rawValue: model.lowercased()) {
+                return Self.layerTable(ocrModel.description)
+            }
             let decoder = try ConfigDecoder(path: model)
             rows = [["class", "instances", "parameters each", "first path", "vendor file"]] + (try decoder.classes()).map {
                 [$0.typeName, "\($0.paths.count)", "\($0.parameters)", $0.paths[0].isEmpty ? "(root)" : $0.paths[0], decoder.vendorFile]
@@ -56,9 +60,7 @@ struct ListCommand: TextCommand {
         }
         switch subject.lowercased() {
         case "layers":
-            rows = [["layer", "hint doc", "vendor file", "explain keys"]] + DeepSeekOCRModel.layers.map {
-                [$0.name, $0.doc.hintDoc, $0.doc.vendorFile, $0.acceptedKeys.joined(separator: ",")]
-            }
+            return Self.layerTable(OCRModel.deepseekOCR.description)
         case "modes":
             rows = [["mode", "base", "image", "crops", "vision tokens per page"]] + (try VisionMode.allCases.map(Self.modeRow))
         case "gpus":
@@ -73,6 +75,14 @@ struct ListCommand: TextCommand {
                 }
         default:
             throw ModelMeterError.unknownName(kind: "list subject", name: subject, accepted: Self.subjects)
+        }
+        return alignedColumns(rows, indent: "").joined(separator: "\n") + "\n"
+    }
+
+    /// The layer types of `description`: hint doc, vendor file and `explain` keys of each.
+    private static func layerTable(_ description: any ModelDescription.Type) -> String {
+        let rows = [["layer", "hint doc", "vendor file", "explain keys"]] + description.layers.map {
+            [$0.name, $0.doc.hintDoc, $0.doc.vendorFile, $0.acceptedKeys.joined(separator: ",")]
         }
         return alignedColumns(rows, indent: "").joined(separator: "\n") + "\n"
     }

@@ -109,6 +109,58 @@ struct DeepSeekOCR2Tests {
     }
 }
 
+/// The comparison the verification page prints: the model description's vision-tree reference,
+/// each view against the tree the description builds for it, path by path.
+@Suite("DeepSeek-OCR 2 vision-tree verification")
+struct VisionTreeVerificationTests {
+    static let source = DeepSeekOCR2Model.visionTreeReference
+    static let views: [VisionTreeView] = {
+        guard let source else { return [] }
+        return (try? VisionTreeView.load(from: ProjectFiles.root.appendingPathComponent(source.path))) ?? []
+    }()
+
+    @Test("the description names the reference file and its four views load; DeepSeek-OCR has none")
+    func loaded() {
+        #expect(Self.source?.path == "context/reference/dsocr2-reference.json")
+        #expect(Self.views.map(\.key) == ["global_b1", "global_b2", "local_b2", "local_b3"])
+        #expect(DeepSeekOCRModel.visionTreeReference == nil)
+        #expect(DeepSeekOCR2Model.referenceFiles == ["context/reference/decoder-reference.json"])
+    }
+
+    @Test("every path of every view matches, and we build no path the vendor lacks", arguments: views)
+    func matches(view: VisionTreeView) throws {
+        let comparison = try view.compare(with: try #require(Self.source).layer(view))
+        #expect(comparison.mismatchedPaths == [])
+        #expect(comparison.extraPaths == [])
+        #expect(comparison.matchedPaths == view.modules.count)
+        // SAM 94,979,328 (ViT-B with net_3 512 → 896) + the Qwen2 encoder 358,256,512 + the
+        // projector 896·1280 + 1280 = 1,148,160, as the reference's roots record them.
+        #expect(comparison.parametersTraced == 94_979_328 + 358_256_512 + 896 * 1280 + 1280)
+        #expect(comparison.parameters == comparison.parametersTraced)
+        #expect(comparison.forwardFLOPs == comparison.forwardFLOPsTraced)
+    }
+
+    @Test("a path whose class, parameters or FLOPs differ is reported, and so is one the trace lacks")
+    func mismatchIsReported() throws {
+        let view = try #require(Self.views.first { $0.key == "global_b1" })
+        let layer = try #require(Self.source).layer(view)
+        var modules = view.modules
+        let attention = "qwen2_model.model.model.layers.0.self_attn.k_proj"
+        let measured = try #require(modules[attention])
+        // One parameter more than 896·128 + 128.
+        modules[attention] = .init(type: measured.type, parameters: measured.parameters + 1, forwardFLOPs: measured.forwardFLOPs)
+        let projector = try #require(modules["projector"])
+        modules["projector"] = .init(type: "MlpProjector", parameters: projector.parameters, forwardFLOPs: projector.forwardFLOPs + 2)
+        modules["sam_model.neck.0"] = .init(type: "Linear", parameters: 0, forwardFLOPs: 0)
+        modules.removeValue(forKey: "sam_model.net_3")
+        let tampered = VisionTreeView(key: view.key, batch: view.batch, side: view.side, modules: modules)
+        let comparison = try tampered.compare(with: layer)
+        #expect(comparison.mismatchedPaths == ["projector", attention, "sam_model.neck.0"].sorted())
+        #expect(comparison.extraPaths == ["sam_model.net_3"])
+        #expect(comparison.matchedPaths == comparison.totalPaths - 3)
+    }
+}
+
 @Suite("Pages without crops")
 struct SmallPageTests {
     /// A page within the crop side runs the global view only: its vision stage costs what the

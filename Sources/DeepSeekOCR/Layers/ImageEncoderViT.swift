@@ -12,7 +12,11 @@ public struct ImageEncoderViT: Layer {
     public var doc: LayerDoc? { Self.documentation }
 
     /// How `explain` builds this layer and which reference runs verify it.
-    public static let recipe = LayerRecipe(
+    public static let recipe = recipe(base: .vitB)
+
+    /// The recipe over `base`: `--set` keys replace its body settings, the rest (neck and
+    /// `net_2`/`net_3` widths) stays as `base` has it (DeepSeek-OCR 2 narrows `net_3` to 896).
+    public static func recipe(base: SAMConfiguration) -> LayerRecipe { LayerRecipe(
         doc: ImageEncoderViT.documentation,
         parameters: [
             .init("batch", 1, "images"), .init("image", 1024, "image side in pixels"), .init("dim", 768, "embedding width"),
@@ -23,7 +27,7 @@ public struct ImageEncoderViT: Layer {
         takesKernel: true,
         build: { a in
             try ModelMeterError.requirePositive(a["depth"], "depth", in: "ImageEncoderViT")
-            var configuration = SAMConfiguration()
+            var configuration = base
             configuration.embedDim = a["dim"]
             configuration.depth = a["depth"]
             configuration.heads = a["heads"]
@@ -42,7 +46,7 @@ public struct ImageEncoderViT: Layer {
             let image = run.key.contains("img1024") ? 1024 : 640
             let encoder = try ImageEncoderViT(batch: shape[0], imageSize: image, kernel: run.kernel)
             return try encoder.moduleInstance(at: String(run.module.dropFirst("sam.".count))).layer
-        })
+        }) }
 
     public let configuration: SAMConfiguration
     public let batch: Symbol

@@ -45,21 +45,29 @@ public struct MlpProjector: Layer {
     public var doc: LayerDoc? { Self.documentation }
 
     /// How `explain` builds this layer and which reference runs verify it.
-    public static let recipe = LayerRecipe(
+    public static let recipe = recipe(inputDim: 2048, inputSource: defaultInputSource)
+
+    /// DeepSeek-OCR's projector input: the two encoders' features side by side.
+    public static let defaultInputSource = "CLIP 1024 + SAM 1024"
+
+    /// The recipe for a projector fed `inputDim`-wide tokens from `inputSource` (DeepSeek-OCR 2:
+    /// the Qwen2 encoder's 896).
+    public static func recipe(inputDim: Int, inputSource: String) -> LayerRecipe { LayerRecipe(
         doc: MlpProjector.documentation,
         parameters: [
             .init("batch", 1, "images"), .init("tokens", 256, "tokens per image"),
-            .init("input-dim", 2048, "input width (CLIP 1024 + SAM 1024)"), .init("output-dim", 1280, "decoder width n_embed"),
+            .init("input-dim", inputDim, "input width (\(inputSource))"), .init("output-dim", 1280, "decoder width n_embed"),
         ],
         takesKernel: false,
         build: { a in
-            try MlpProjector(batch: a["batch"], tokens: a["tokens"], inputDim: a["input-dim"], outputDim: a["output-dim"])
+            try MlpProjector(
+                batch: a["batch"], tokens: a["tokens"], inputDim: a["input-dim"], outputDim: a["output-dim"], inputSource: inputSource)
         },
         referenceModules: ["proj.MlpProjector.linear"],
         referenceLayer: { run in
             let shape = run.inputShapes.first ?? []
             return try MlpProjector(batch: shape[0], tokens: shape[1], inputDim: shape[2])
-        })
+        }) }
 
     public let projectorType: ProjectorType
     public let batch: Symbol
@@ -69,7 +77,11 @@ public struct MlpProjector: Layer {
     private let downsample: (tokensOut: Symbol, grid: Symbol, paddedGrid: Symbol, ratio: Symbol)?
     private let layers: any Layer
 
-    public init(batch: Int, tokens: Int, inputDim: Int = 2048, outputDim: Int = 1280, type: ProjectorType = .linear) throws {
+    /// `inputSource` says where the `inputDim`-wide tokens come from (the `Din` symbol's meaning).
+    public init(
+        batch: Int, tokens: Int, inputDim: Int = 2048, outputDim: Int = 1280, type: ProjectorType = .linear,
+        inputSource: String = MlpProjector.defaultInputSource
+    ) throws {
         let name = "MlpProjector"
         for (value, what) in [(batch, "batch"), (tokens, "tokens"), (inputDim, "input_dim"), (outputDim, "n_embed")] {
             try ModelMeterError.requirePositive(value, what, in: name)
@@ -77,7 +89,7 @@ public struct MlpProjector: Layer {
         projectorType = type
         self.batch = Symbol("B", batch, "images")
         self.tokens = Symbol("T", tokens, "tokens per image")
-        self.inputDim = Symbol("Din", inputDim, "input width (CLIP 1024 + SAM 1024)")
+        self.inputDim = Symbol("Din", inputDim, "input width (\(inputSource))")
         self.outputDim = Symbol("Dout", outputDim, "decoder embedding width (n_embed)")
         let rows = self.batch * self.tokens
         let din = self.inputDim.formula, dout = self.outputDim.formula

@@ -56,13 +56,16 @@ public struct DeepSeekOCR2View: Layer {
         return configuration
     }()
 
+    /// What the projector reads: the Qwen2 encoder's query outputs, no concatenation.
+    public static let projectorInputSource = "Qwen2 encoder queries, 896"
+
     public init(batch: Int, imageSize: Int, kernel: AttentionKernel = .sdpa, encoderKernel: AttentionKernel? = nil) throws {
         samModel = try ImageEncoderViT(batch: batch, imageSize: imageSize, configuration: Self.sam, kernel: kernel)
         let grid = samModel.grid3.value
         encoder = try Qwen2Decoder2Encoder(batch: batch, featureGrid: grid, kernel: encoderKernel ?? kernel)
         projector = try MlpProjector(
             batch: batch, tokens: try ModelMeterError.checkedProduct(grid, grid, "g²"),
-            inputDim: Qwen2EncoderConfiguration.deepEncoderV2.hiddenSize, type: .linear)
+            inputDim: Qwen2EncoderConfiguration.deepEncoderV2.hiddenSize, type: .linear, inputSource: Self.projectorInputSource)
         self.batch = Symbol("B", batch, "images in this view")
         self.imageSize = Symbol("R", imageSize, "image side in pixels")
         featureGrid = Symbol("g", grid, "feature grid side")

@@ -48,6 +48,15 @@ public struct LayerRecipe: Sendable {
 
     public var name: String { doc.vendorClass }
 
+    /// The same layer type with other default values (another model's shapes), keyed by `--set`
+    /// key; keys the recipe does not take are ignored.
+    public func withDefaults(_ defaults: [String: Int]) -> LayerRecipe {
+        LayerRecipe(
+            doc: doc,
+            parameters: parameters.map { .init($0.key, defaults[$0.key] ?? $0.defaultValue, $0.meaning, largest: $0.largest) },
+            takesKernel: takesKernel, build: build, referenceModules: referenceModules, referenceLayer: referenceLayer)
+    }
+
     /// Every key `--set` accepts for this layer, in constructor order.
     public var acceptedKeys: [String] { parameters.map(\.key) + (takesKernel ? ["kernel"] : []) }
 

@@ -14,10 +14,10 @@ public enum ModuleClass: String, CaseIterable, Sendable {
     case embeddings = "token embeddings"
     case residual = "residual adds"
 
-    /// The modules a class counts, for tables.
-    public var members: String {
+    /// The modules a class counts in `model`, for tables: the vision class names the model's own encoders.
+    public func members(in model: OCRModel) -> String {
         switch self {
-        case .vision: return "SAM (`sam_model`), CLIP (`vision_model`) and the projector, every view"
+        case .vision: return model.description.visionClassMembers
         case .attention: return "`LlamaAttention` (projections, rotary, scores, cache reads; eager's causal mask)"
         case .routedExperts: return "`mlp.experts`: the `E_t` experts the batch's tokens touch per MoE layer"
         case .routing: return "`mlp.gate` and the MoE's own gather, weighting and sum"

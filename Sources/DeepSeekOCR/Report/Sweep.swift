@@ -418,7 +418,8 @@ extension SweepResult {
         let labels = rows.map(\.label)
         let prefix = "sweep-\(dimension.rawValue)"
         let xTitle = xTitle ?? dimension.axisTitle
-        let what = stages == [.vision] ? "DeepSeek-OCR vision stack" : "DeepSeek-OCR " + stages.map(\.rawValue).joined(separator: " + ")
+        let model = (rows.first?.workload.model ?? .deepseekOCR).displayName
+        let what = stages == [.vision] ? "\(model) vision stack" : "\(model) " + stages.map(\.rawValue).joined(separator: " + ")
         let scope = "\(what), \(precision.rawValue), by \(dimension.rawValue)"
         return [
             SweepChart(

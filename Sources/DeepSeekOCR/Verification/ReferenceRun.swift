@@ -27,8 +27,9 @@ public struct ReferenceRun: Sendable, CustomStringConvertible {
 
     public var description: String { key }
 
-    /// Whether the run measured a vision module (SAM, CLIP, projector), not the decoder.
-    public var isVisionModule: Bool { ["sam.", "clip.", "proj."].contains { module.hasPrefix($0) } }
+    /// Whether the run measured a vision module (SAM, CLIP, projector), not the decoder: its
+    /// module key starts at one of DeepSeek-OCR's vision roots, the model these runs measured.
+    public var isVisionModule: Bool { DeepSeekOCRModel.visionReferencePrefixes.contains { module.hasPrefix($0) } }
 
     private static func decoderInput(_ run: [String: Any]) -> [Int]? {
         guard let input = run["input_inference"] as? [String: Any] else { return nil }
@@ -43,11 +44,20 @@ public struct ReferenceRun: Sendable, CustomStringConvertible {
 
     /// Where the project keeps the reference data, relative to its root: the vision modules'
     /// and the decoder's measurements.
-    public static let relativePaths = ["context/reference/flopcounter-reference.json", "context/reference/decoder-reference.json"]
+    public static let relativePaths = [visionReferencePath, decoderReferencePath]
+    /// DeepSeek-OCR's vision modules (SAM, CLIP, projector).
+    public static let visionReferencePath = "context/reference/flopcounter-reference.json"
+    /// The decoder's modules (shared by both models).
+    public static let decoderReferencePath = "context/reference/decoder-reference.json"
 
     /// Every run of every reference file under `root`, each file's runs sorted by name.
     public static func loadAll(root: URL) throws -> [ReferenceRun] {
         try relativePaths.flatMap { try load(from: root.appendingPathComponent($0)) }
+    }
+
+    /// Every run of the reference files that verify `model`, each file's runs sorted by name.
+    public static func loadAll(root: URL, for model: any ModelDescription.Type) throws -> [ReferenceRun] {
+        try model.referenceFiles.flatMap { try load(from: root.appendingPathComponent($0)) }
     }
 
     /// Every run in the file, sorted by name; throws when the file is missing or malformed.
