@@ -120,10 +120,7 @@ struct SummaryPageBuilder {
             let childPath = path + (path.isEmpty || path.hasSuffix("/") ? "" : ".") + child.displayName
             let childCalls = calls * child.count
             let metrics = evaluated.metrics
-            let pass = PassCost(
-                tensorCoreFLOPs: metrics.forward.tensorCoreFLOPs * childCalls,
-                cudaCoreFLOPs: metrics.forward.cudaCoreFLOPs * childCalls,
-                ioBytes: metrics.forward.ioBytes * childCalls)
+            let pass = metrics.forward * childCalls
             let type = directory.link(to: child.layer).map { "[\(child.layer.typeName)](\($0))" } ?? child.layer.typeName
             let indent = String(repeating: "· ", count: depth)
             rows.append(try passColumns(pass, total).merging([

@@ -38,7 +38,7 @@ extension PageCostEvaluator {
         let roofs = try KernelRoofs(gpu: gpu, precision: precision)
         var total = 0.0
         for (a, b) in zip(first, next) {
-            let slope = AffinePassCost.difference(b.cost, a.cost)
+            let slope = b.cost - a.cost
             for i in 0..<steps {
                 let cost = try AffinePassCost(intercept: a.cost, slope: slope).at(i)
                 total += Double(a.count) * profile.seconds(a, cost: cost, roofs: roofs)

@@ -117,11 +117,7 @@ public struct StageComparison: Sendable {
         modelKernels = kernels
         let roofs = try KernelRoofs(gpu: gpu, precision: precision)
         boundSecondsPerCall = try calls.reduce(0) { total, call in
-            let cost = call.reduce(PassCost()) { t, k in
-                PassCost(
-                    tensorCoreFLOPs: t.tensorCoreFLOPs + k.count * k.cost.tensorCoreFLOPs,
-                    cudaCoreFLOPs: t.cudaCoreFLOPs + k.count * k.cost.cudaCoreFLOPs, ioBytes: t.ioBytes + k.count * k.cost.ioBytes)
-            }
+            let cost = call.map { $0.count * $0.cost }.sum()
             return total + (try RooflinePoint(cost: cost, gpu: gpu, precision: precision)).timeLowerBoundSeconds
         }
         forecastKernelSecondsPerCall = try profile.kernelSeconds(kernels, gpu: gpu, precision: precision)
@@ -130,12 +126,10 @@ public struct StageComparison: Sendable {
             let model = kernels.filter { $0.kernelClass == c }
             let m = measuredClasses[c] ?? (0, 0)
             guard !model.isEmpty || m.instances > 0 else { return nil }
-            var cost = PassCost()
+            var cost = PassCost.zero
             var bound = 0.0, forecast = 0.0
             for k in model {
-                cost.tensorCoreFLOPs += k.count * k.cost.tensorCoreFLOPs
-                cost.cudaCoreFLOPs += k.count * k.cost.cudaCoreFLOPs
-                cost.ioBytes += k.count * k.cost.ioBytes
+                cost += k.count * k.cost
                 bound += Double(k.count) * max(roofs.computeSeconds(k.cost), roofs.memorySeconds(k.cost))
                 forecast += Double(k.count) * profile.seconds(k, cost: k.cost, roofs: roofs)
             }

@@ -97,14 +97,8 @@ public struct ModelReport: Sendable {
         var weightsCounted: Set<Bool> = [stages[0].stage == .vision]
         func add(_ a: Int, _ b: Int) throws -> Int { try ModelMeterError.checkedSum(a, b, "report totals") }
         for (stage, m) in stages.dropFirst() {
-            total.forward = PassCost(
-                tensorCoreFLOPs: try add(total.forward.tensorCoreFLOPs, m.forward.tensorCoreFLOPs),
-                cudaCoreFLOPs: try add(total.forward.cudaCoreFLOPs, m.forward.cudaCoreFLOPs),
-                ioBytes: try add(total.forward.ioBytes, m.forward.ioBytes))
-            total.backward = PassCost(
-                tensorCoreFLOPs: try add(total.backward.tensorCoreFLOPs, m.backward.tensorCoreFLOPs),
-                cudaCoreFLOPs: try add(total.backward.cudaCoreFLOPs, m.backward.cudaCoreFLOPs),
-                ioBytes: try add(total.backward.ioBytes, m.backward.ioBytes))
+            total.forward = try total.forward.adding(m.forward, "report totals")
+            total.backward = try total.backward.adding(m.backward, "report totals")
             if weightsCounted.insert(stage == .vision).inserted {
                 total.parameters = try add(total.parameters, m.parameters)
                 total.memory.weightBytes = try add(total.memory.weightBytes, m.memory.weightBytes)

@@ -55,25 +55,18 @@ public enum ModuleClass: String, CaseIterable, Sendable {
             var own = node.metrics.forward
             for (child, evaluated) in node.children {
                 let childForward = evaluated.metrics.forward
-                own.tensorCoreFLOPs -= childForward.tensorCoreFLOPs * child.count
-                own.cudaCoreFLOPs -= childForward.cudaCoreFLOPs * child.count
-                own.ioBytes -= childForward.ioBytes * child.count
+                own -= childForward * child.count
                 let count = try ModelMeterError.checkedProduct(multiplicity, child.count, "multiplicity of \(child.name)")
                 try walk(evaluated, as: of(child.layer, name: child.name, inside: nodeClass), times: count)
             }
-            classes[nodeClass] = try (classes[nodeClass] ?? PassCost()).adding(own, times: multiplicity)
+            classes[nodeClass] = try (classes[nodeClass] ?? .zero).adding(own, times: multiplicity)
         }
         try walk(evaluation, as: of(evaluation.layer, name: "", inside: .residual), times: 1)
-        return classes.filter { $0.value != PassCost() }
+        return classes.filter { $0.value != .zero }
     }
 }
 
 extension PassCost {
-    /// `self + other·count`, each field overflow-checked.
-    public func adding(_ other: PassCost, times count: Int) throws -> PassCost {
-        try AffinePassCost.combine(self, 1, other, count)
-    }
-
     /// Roofline time of this cost when the call it belongs to is bound by `bound`: its bytes
     /// over the bandwidth for a memory-bound call, its compute time (tensor-core FLOPs / tensor
     /// peak + CUDA-core FLOPs / CUDA peak) otherwise. Parts of a call add up to the call's bound.
@@ -149,9 +142,9 @@ public struct PageModuleBreakdown: Sendable {
         let one = try step(1), two = try step(2)
         var decodeStep: [ModuleClass: AffinePassCost] = [:]
         for moduleClass in Set(one.keys).union(two.keys) {
-            let (a, b) = (one[moduleClass] ?? PassCost(), two[moduleClass] ?? PassCost())
-            let slope = AffinePassCost.difference(b, a)
-            decodeStep[moduleClass] = AffinePassCost(intercept: AffinePassCost.difference(a, slope), slope: slope)
+            let (a, b) = (one[moduleClass] ?? .zero, two[moduleClass] ?? .zero)
+            let slope = b - a
+            decodeStep[moduleClass] = AffinePassCost(intercept: a - slope, slope: slope)
         }
         return decodeStep
     }
@@ -182,7 +175,7 @@ public struct PageModuleBreakdown: Sendable {
     public static func decodeStepSeconds(
         _ classes: [ModuleClass: AffinePassCost], at cached: Int, gpu: GPUSpec, precision: Precision
     ) throws -> (bound: RooflineBound, seconds: [ModuleClass: Double]) {
-        let total = try classes.values.reduce(PassCost()) { try $0.adding(try $1.at(cached), times: 1) }
+        let total = try classes.values.reduce(PassCost.zero) { try $0.adding(try $1.at(cached)) }
         let bound = try RooflinePoint(cost: total, gpu: gpu, precision: precision).bound
         var seconds: [ModuleClass: Double] = [:]
         for (moduleClass, cost) in classes {

@@ -54,9 +54,7 @@ extension EvaluatedLayer {
                     let k = result[index]
                     result[index] = ModelKernel(
                         path: k.path, layerType: k.layerType, term: k.term, kernelClass: k.kernelClass, count: k.count,
-                        cost: PassCost(
-                            tensorCoreFLOPs: k.cost.tensorCoreFLOPs + cost.tensorCoreFLOPs,
-                            cudaCoreFLOPs: k.cost.cudaCoreFLOPs + cost.cudaCoreFLOPs, ioBytes: k.cost.ioBytes),
+                        cost: k.cost + PassCost(tensorCoreFLOPs: cost.tensorCoreFLOPs, cudaCoreFLOPs: cost.cudaCoreFLOPs),
                         weightReadBytes: k.weightReadBytes, loopedLaunches: k.loopedLaunches)
                     continue
                 }
