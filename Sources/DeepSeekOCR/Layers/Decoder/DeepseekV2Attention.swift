@@ -44,7 +44,7 @@ public struct DeepseekV2Attention: Layer {
         knowledgeBase: ConfigDecoder.knowledgeBase)
     /// `DeepseekV2Attention` or `DeepseekV3Attention` (the same computation).
     public let typeName: String
-    public var doc: LayerDoc? { nil }
+    public var doc: LayerDoc? { Self.documentation }
 
     public let shape: DecoderShape
     public let mode: LatentAttentionMode

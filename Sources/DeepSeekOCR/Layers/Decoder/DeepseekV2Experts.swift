@@ -21,6 +21,7 @@ public struct DeepseekV2Experts: Layer {
         knowledgeBase: ConfigDecoder.knowledgeBase)
     /// `DeepseekV2Experts` or `DeepseekV3Experts` (the same computation).
     public let typeName: String
+    public var doc: LayerDoc? { Self.documentation }
 
     public let shape: DecoderShape
     public let hidden: Symbol
