@@ -29,7 +29,7 @@ struct LayerOccurrence {
 
     /// Groups the report's instances of `doc.vendorClass` by `key`; `roles` maps module paths
     /// to the role of the nearest enclosing module that has one.
-    static func collect(_ doc: LayerDoc, in report: ModelReport, roles: [String: String]) -> LayerOccurrence? {
+    static func collect(_ doc: LayerDoc, in report: any ModuleReport, roles: [String: String]) -> LayerOccurrence? {
         var order: [String] = []
         var groups: [String: (layer: any Layer, metrics: LayerMetrics, paths: [String])] = [:]
         for instance in report.instancesWithRoots where instance.layer.typeName == doc.vendorClass {
@@ -99,7 +99,7 @@ struct LayerOccurrence {
 struct ConfigurationDirectory {
     let occurrences: [String: LayerOccurrence]
 
-    init(docs: [LayerDoc], report: ModelReport) {
+    init(docs: [LayerDoc], report: any ModuleReport) {
         // Roles: a module's own, else its parent's (modules come parent first).
         var roles: [String: String] = [:]
         for instance in report.modules {
@@ -131,10 +131,10 @@ struct ConfigurationDirectory {
 
 /// Builds the view of `templates/layer.md.mustache` for one layer type.
 struct LayerPageBuilder {
-    let report: ModelReport
+    let report: any ModuleReport
     let directory: ConfigurationDirectory
 
-    init(report: ModelReport, docs: [LayerDoc]) {
+    init(report: any ModuleReport, docs: [LayerDoc]) {
         self.report = report
         directory = ConfigurationDirectory(docs: docs, report: report)
     }
@@ -168,7 +168,7 @@ struct LayerPageBuilder {
             "instanceCount": Format.count(occurrence.configurations.reduce(0) { $0 + $1.paths.count }),
             "configurationCount": Format.count(occurrence.configurations.count),
             "parameters": Format.count(primary.metrics.parameters),
-            "workload": report.workload.summary,
+            "workload": report.workloadSummary,
             "gpu": Markup.escape(report.gpu.name, for: .markdown),
             "precision": report.precision.rawValue,
             "preamble": try Placeholders.resolve(hint.preamble, values: values, file: hint.path, firstLine: hint.preambleLine),

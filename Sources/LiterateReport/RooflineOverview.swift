@@ -5,7 +5,7 @@ import DeepSeekOCR
 /// per stage (every configuration of the documented layers that contain no other documented
 /// layer, i.e. the leaves of the explained tree), each point linking to its section.
 struct RooflineOverview {
-    let report: ModelReport
+    let report: any ModuleReport
     let directory: ConfigurationDirectory
 
     /// A chart file and the title the page shows it under.

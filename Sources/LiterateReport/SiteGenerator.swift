@@ -44,7 +44,8 @@ public struct SiteGenerator: Sendable {
         let root = self.root
         // The pages are independent: render them on all cores, the heaviest first.
         // DeepSeek-OCR's site has per-GPU page costs and its measurements; DeepSeek-OCR 2's compares the two models.
-        let modelPages: [PageJob] = report.workload.model == .deepseekOCR2 ? [.comparison] : [.gpuPages, .measured]
+        // DeepSeek-OCR's also puts its decoder beside the public config.json decoders.
+        let modelPages: [PageJob] = report.workload.model == .deepseekOCR2 ? [.comparison] : [.gpuPages, .measured, .models]
         let jobs: [PageJob] = [.summary, .verification, .pageCost] + modelPages + model.docs.map(PageJob.layer)
         let rooflines = RooflineOverview(report: report, directory: layerBuilder.directory)
         let stageCharts = try rooflines.stageCharts()
@@ -68,6 +69,9 @@ public struct SiteGenerator: Sendable {
                 return .measured(text: try templates.render("measured.md", view), chart: chart)
             case .comparison:
                 return .comparison(text: try templates.render("comparison.md", try ComparisonPageBuilder(report: report).view()))
+            case .models:
+                let comparison = try Self.modelsComparison(root: root, gpu: report.gpu, precision: report.precision)
+                return .models(text: try templates.render("models.md", Self.modelsView(comparison)))
             case .verification:
                 let description = report.workload.model.description
                 var builder = VerificationPageBuilder(runs: try ReferenceRun.loadAll(root: root, for: description))
@@ -103,12 +107,16 @@ public struct SiteGenerator: Sendable {
                 pageCharts[MeasuredPageBuilder.chartFile] = chart
             case let .comparison(text):
                 markdown.append(("comparison", "DeepSeek-OCR vs DeepSeek-OCR 2", text))
+            case let .models(text):
+                markdown.append(("models", "Models side by side", text))
             }
         }
 
         markdown.append(("conventions", "Counting conventions", try templates.render("conventions.md", try conventionsView(conventions, links: links, report: report))))
-        let (indexView, indexCharts) = try IndexPageBuilder(report: report, profiles: profiles).view(
+        var (indexView, indexCharts) = try IndexPageBuilder(report: report, profiles: profiles).view(
             title: readme.title, readme: try links.rewrite(readme.body, source: model.readmePath, firstLine: readme.bodyLine), layers: layerLinks)
+        // Linked from the front page only: the other pages and the navigation stay as they were.
+        indexView["modelsPage"] = report.workload.model == .deepseekOCR
         markdown.append(("index", "ModelMeter knowledge base", try templates.render("index.md", indexView)))
         markdown.append(("glossary", "Glossary", try templates.render("glossary.md", try GlossaryPageBuilder(report: report).view())))
 
@@ -202,6 +210,8 @@ public struct SiteGenerator: Sendable {
         case measured
         /// "DeepSeek-OCR vs DeepSeek-OCR 2", on DeepSeek-OCR 2's site.
         case comparison
+        /// "Models side by side", on DeepSeek-OCR's site.
+        case models
     }
 
     private enum PageOutput {
@@ -212,6 +222,7 @@ public struct SiteGenerator: Sendable {
         case gpuPages([(page: String, title: String, text: String)], charts: [String: String])
         case measured(text: String, chart: String)
         case comparison(text: String)
+        case models(text: String)
     }
 
     /// One layer page, its roofline point for the chart, and its row on the index.
@@ -386,7 +397,7 @@ public struct SiteGenerator: Sendable {
         }
     }
 
-    private func conventionsView(_ doc: HintDocument, links: LinkMap, report: ModelReport) throws -> [String: Any] {
+    func conventionsView(_ doc: HintDocument, links: LinkMap, report: any ModuleReport) throws -> [String: Any] {
         let costs: [[String: Any]] = ElementwiseOp.allCases.map {
             ["op": $0.rawValue, "forward": "\($0.forwardFLOPsPerElement)", "backward": "\($0.backwardFLOPsPerElement)", "summary": $0.summary,
              "saved": $0.savedTensors == 0 ? "nothing" : $0.savedTensorNames]
@@ -405,13 +416,13 @@ public struct SiteGenerator: Sendable {
         let body = try links.rewrite(doc.body, source: Self.conventionsPath, firstLine: doc.bodyLine)
         return [
             "title": doc.title,
-            "body": report.workload.model.description.conventionsNote.map { "> \($0)\n\n" + body } ?? body,
+            "body": (report as? ModelReport)?.workload.model.description.conventionsNote.map { "> \($0)\n\n" + body } ?? body,
             "costs": costs,
             "gpus": gpus,
         ]
     }
 
-    private func htmlPage(
+    func htmlPage(
         _ page: (page: String, title: String, text: String), modelName: String, nav: [(page: String, title: String, text: String)],
         pages: Set<String>, templates: TemplateSet, charts: [String: String]
     ) throws -> String {

@@ -79,6 +79,7 @@ struct PageCommand: TextCommand {
                 run.points, run.seconds, run.seconds * 1e6 / Double(run.points), run.checksum)
         }
         let format = try checkedFormat(format, accepted: ["text", "json", "csv"])
+        if let path = options.configDecoderPath { return try configDecoderPage(path: path, format: format) }
         let page = try pageWorkload()
         let gpu = try hardware.selectedGPU()
         if let sweep {
@@ -134,6 +135,37 @@ struct PageCommand: TextCommand {
             if let continuous { text += continuous.text() }
             return text
         }
+    }
+
+    /// `--model CONFIG.json`: a text-only job on the decoder, a prefill of `--prompt-tokens`
+    /// (default 10) positions and `--output-tokens` decode steps, as text or JSON.
+    private func configDecoderPage(path: String, format: String) throws -> String {
+        try options.requireNoVisionOptions(model: path)
+        if options.tokens != nil {
+            throw CommandLineError("--tokens does not apply to page: the prompt is --prompt-tokens positions")
+        }
+        if options.context != nil {
+            throw CommandLineError("--context does not apply to page: decode runs every step from the prompt to the last output token")
+        }
+        if let sweep { throw CommandLineError("--sweep \(sweep) applies to DeepSeek-OCR pages; sweep a config decoder with modelmeter sweep --model \(path)") }
+        if values != nil { throw CommandLineError("--values needs --sweep, which applies to DeepSeek-OCR pages") }
+        if serving { throw CommandLineError("--serving applies to DeepSeek-OCR pages, not to --model \(path)") }
+        if let runtime { throw CommandLineError("--runtime \(runtime) applies to DeepSeek-OCR pages: its profiles were fitted on DeepSeek-OCR") }
+        if format == "csv" { throw CommandLineError("--format csv applies to DeepSeek-OCR pages; --model \(path) prints text or json") }
+        guard let logits = LogitPositions(rawValue: prefillLogits.lowercased()) else {
+            throw ModelMeterError.unknownName(kind: "prefill logits", name: prefillLogits, accepted: LogitPositions.allCases.map(\.rawValue))
+        }
+        let decoder = try ConfigDecoder(path: path)
+        let (gpu, precision) = try hardware.checked()
+        let promptTokens = options.promptTokens ?? DecoderSettings().promptTextTokens
+        try WorkloadLimits.checkPositions(
+            promptTokens, "--prompt-tokens", allowZero: false, largest: decoder.config.maxPositions, maxPositions: decoder.config.maxPositions)
+        try WorkloadLimits.checkBatch(options.batch)
+        let job = try DecoderJob(
+            decoder: decoder, batch: options.batch, promptTokens: promptTokens, outputTokens: outputTokens,
+            kernel: try options.kernel(), prefillLogits: logits, precision: precision)
+        let result = try job.result(gpu: gpu)
+        return format == "json" ? result.json().rendered() + "\n" : result.text()
     }
 
     private func servingJSON(_ analysis: ServingAnalysis) -> JSONValue {

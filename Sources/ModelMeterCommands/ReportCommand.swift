@@ -79,15 +79,18 @@ struct ReportCommand: TextCommand {
         return try OutputFile.write(text, to: file)
     }
 
-    /// `--model CONFIG.json`: the decoder's prefill and/or decode step as JSON.
+    /// Prefill positions of a config decoder's site when `--tokens` is not given.
+    static let siteTokens = 1024
+
+    /// `--model CONFIG.json`: the decoder's prefill and/or decode step as JSON, or its site.
     private func configDecoderReport(path: String) throws -> String {
-        guard let format, try checkedFormat(format, accepted: ["json"]) == "json" else {
-            throw CommandLineError("--model \(path) needs --format json; the knowledge base is DeepSeek-OCR's")
-        }
+        // A config decoder prints JSON only; without --format it writes its knowledge base.
+        let wanted = try format.map { try checkedFormat($0, accepted: ["json"]) }
         let decoder = try ConfigDecoder(path: path, latentMode: try LatentAttentionMode.named(mla ?? "naive"))
         if let mla, decoder.config.latent == nil {
             throw CommandLineError("--mla \(mla) applies to deepseek_v2/deepseek_v3 configs; \(decoder.config.source) is \(decoder.config.family.rawValue)")
         }
+        if wanted == nil { return try configDecoderSite(path: path, decoder: decoder) }
         // A config decoder has no image positions; its own max_position_embeddings bounds S and L.
         let settings = try options.decoderSettings(visionTokensPerPage: 0, positions: decoder.config.maxPositions)
         try WorkloadLimits.checkBatch(options.batch)
@@ -108,5 +111,26 @@ struct ReportCommand: TextCommand {
         let (gpu, precision) = try hardware.checked()
         let report = try DecoderReport(decoder: decoder, workload: workload, gpu: gpu, precision: precision, stages: stages)
         return try OutputFile.write(try report.json().rendered() + "\n", to: file)
+    }
+
+    /// `--model CONFIG.json` without `--format`: the decoder's knowledge base in `--output`,
+    /// pricing a prefill of `--tokens` (default 1024, at most half of max_position_embeddings)
+    /// and a decode step against `--context` (default the prefill length).
+    private func configDecoderSite(path: String, decoder: ConfigDecoder) throws -> String {
+        if let stage { throw CommandLineError("--stage \(stage) needs --format json; the site shows every stage") }
+        if let file { throw CommandLineError("--file \(file) needs --format json; the site is written to --output") }
+        if output.isEmpty { throw CommandLineError("--output is empty; name the folder for the site, e.g. output-llama") }
+        try PathLimits.check(output, option: "--output")
+        let settings = try options.decoderSettings(visionTokensPerPage: 0, positions: decoder.config.maxPositions)
+        try WorkloadLimits.checkBatch(options.batch)
+        let tokens = settings.prefillTokens ?? min(Self.siteTokens, max(1, decoder.config.maxPositions / 2))
+        let context = settings.decodeContext ?? min(tokens, decoder.config.maxPositions - 1)
+        let workload = DecoderWorkload(
+            batch: options.batch, prefillTokens: tokens, decodeContext: context, kernel: try options.kernel(), logits: settings.logits)
+        let (gpu, precision) = try hardware.checked()
+        let report = try DecoderReport(decoder: decoder, workload: workload, gpu: gpu, precision: precision, stages: [.prefill, .decode])
+        let generator = SiteGenerator(root: URL(fileURLWithPath: root), allowRawHTML: allowRawHTML)
+        let written = try generator.generate(decoderReport: report, output: URL(fileURLWithPath: output))
+        return "modelmeter: wrote \(written.count) files to \(output)/ for \(report.workloadSummary) on \(report.gpu.name)\n"
     }
 }

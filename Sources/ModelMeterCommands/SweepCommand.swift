@@ -19,7 +19,7 @@ struct SweepCommand: TextCommand {
         --points N (benchmark) evaluates N distinct points over all 54 model shapes and prints the time taken.
         """)
 
-    @Option(help: "What to vary: resolution, crops or batch.")
+    @Option(help: "What to vary: resolution, crops or batch (batch or tokens with --model CONFIG.json).")
     var over: String
 
     @Option(help: "Comma-separated values: modes (resolution), WxH grids (crops) or batch sizes (batch).")
@@ -72,6 +72,7 @@ struct SweepCommand: TextCommand {
             try PathLimits.check(chartDir, option: "--chart-dir")
         }
         if let file { try PathLimits.check(file, option: "--file") }
+        if let path = options.configDecoderPath { return try configDecoderSweep(path: path, format: format) }
         guard let dimension = Sweep.Dimension(rawValue: over.lowercased()) else {
             throw ModelMeterError.unknownName(kind: "sweep dimension", name: over, accepted: Sweep.Dimension.allCases.map(\.rawValue))
         }
@@ -96,6 +97,51 @@ struct SweepCommand: TextCommand {
             try OutputFile.writeAll(result.charts(xTitle: xTitle).map { (name: $0.fileName, text: $0.svg()) }, to: chartDir)
         }
         let text = format == "json" ? result.json().rendered() + "\n" : result.csv()
+        return try OutputFile.write(text, to: file)
+    }
+
+    /// `--model CONFIG.json`: the decoder over batch sizes (`--over batch`) or prompt lengths
+    /// (`--over tokens`, each with a decode step right after it); `--stage` prefill, decode or
+    /// all (vision, the default, means both decoder stages: a config decoder has no vision stack).
+    private func configDecoderSweep(path: String, format: String) throws -> String {
+        try options.requireNoVisionOptions(model: path)
+        guard let dimension = DecoderSweep.Dimension(rawValue: over.lowercased()) else {
+            throw CommandLineError("--over \(over) needs an image; --model \(path) sweeps over batch or tokens")
+        }
+        if !pages.isEmpty { throw CommandLineError("--pages needs an image; --model \(path) sweeps over batch or tokens") }
+        if let chartDir { throw CommandLineError("--chart-dir \(chartDir) applies to DeepSeek-OCR sweeps; --model \(path) prints the table only") }
+        if points != nil || direct { throw CommandLineError("--points and --direct benchmark DeepSeek-OCR sweeps, not --model \(path)") }
+        if dimension == .tokens, options.tokens != nil || options.context != nil {
+            throw CommandLineError("--over tokens sets S and L = S per point; drop --tokens and --context")
+        }
+        let precision = try parsePrecision(precision)
+        var gpus = GPUCatalog.all
+        if let gpu {
+            let chosen = try GPUCatalog.named(gpu)
+            _ = try chosen.tensorCorePeak(for: precision)
+            gpus = [chosen]
+        }
+        if let gpuSpec { gpus.append(try GPUSpecFile.load(path: gpuSpec)) }
+        let decoder = try ConfigDecoder(path: path)
+        let settings = try options.decoderSettings(visionTokensPerPage: 0, positions: decoder.config.maxPositions)
+        try WorkloadLimits.checkBatch(options.batch)
+        let tokens = settings.prefillTokens ?? min(DecoderSweep.defaultTokens, max(1, decoder.config.maxPositions / 2))
+        let base = DecoderWorkload(
+            batch: options.batch, prefillTokens: tokens, decodeContext: settings.decodeContext ?? min(tokens, decoder.config.maxPositions - 1),
+            kernel: try options.kernel(), logits: settings.logits)
+        let stages = stage.lowercased() == ModelStage.vision.rawValue
+            ? [ModelStage.prefill, .decode] : try ModelStage.parseList(stage).filter { $0 != .vision }
+        var numbers: [Int] = []
+        for text in try listItems(values, option: "--values") {
+            guard let number = Int(text) else {
+                throw ModelMeterError.malformedValue(what: dimension == .batch ? "batch size" : "prefill length", value: text, expected: "a whole number")
+            }
+            numbers.append(number)
+        }
+        if numbers.isEmpty { numbers = dimension == .batch ? Sweep.defaultBatches : DecoderSweep.defaultTokenValues.filter { $0 < decoder.config.maxPositions } }
+        let sweep = try DecoderSweep(
+            decoder: decoder, dimension: dimension, values: numbers, base: base, stages: stages, precision: precision, gpus: gpus)
+        let text = format == "json" ? sweep.json().rendered() + "\n" : sweep.csv()
         return try OutputFile.write(text, to: file)
     }
 

@@ -9,7 +9,7 @@ import ModelMeter
 struct WorkloadOptions: ParsableArguments {
     @Option(help: """
         Model: deepseek-ocr (default) or deepseek-ocr-2 (one mode, gundam: base 1024, crops 768); or a decoder's \
-        config.json (a path; model_type llama, mistral, qwen2, deepseek_v2 or deepseek_v3) for report --format json, \
+        config.json (a path; model_type llama, mistral, qwen2, deepseek_v2 or deepseek_v3) for report, page, sweep, \
         explain and list: the module tree transformers 5.23 builds from it, with --tokens S and/or --context L.
         """)
     var model: String = OCRModel.deepseekOCR.rawValue
@@ -68,7 +68,7 @@ struct WorkloadOptions: ParsableArguments {
     /// The workload these options describe; throws a one-line error for any bad value.
     func workload() throws -> Workload {
         if let path = configDecoderPath {
-            throw CommandLineError("--model \(path): a config.json decoder works with report --format json, explain and list")
+            throw CommandLineError("--model \(path): a config.json decoder works with report, page, sweep, explain and list")
         }
         let mode = try VisionMode.named(mode)
         let model = try OCRModel.named(model)
@@ -183,5 +183,24 @@ struct HardwareOptions: ParsableArguments {
         let gpu = try selectedGPU()
         _ = try gpu.tensorCorePeak(for: precision)
         return (gpu, precision)
+    }
+}
+
+extension WorkloadOptions {
+    /// With `--model CONFIG.json` (a text-only decoder), the options that shape a page image or the
+    /// vision encoders make no sense: each given one is one `Error:` line naming it.
+    func requireNoVisionOptions(model path: String) throws {
+        func refuse(_ option: String) -> CommandLineError {
+            CommandLineError("\(option) needs an image; --model \(path) is a text-only decoder (no vision stage)")
+        }
+        if let page { throw refuse("--page \(page)") }
+        if let crops { throw refuse("--crops \(crops)") }
+        if mode != "gundam" { throw refuse("--mode \(mode)") }
+        if minCrops != CropGrid.defaultMinimumCrops { throw refuse("--min-crops \(minCrops)") }
+        if maxCrops != CropGrid.defaultMaximumCrops { throw refuse("--max-crops \(maxCrops)") }
+        if let samAttention { throw refuse("--sam-attention \(samAttention)") }
+        if let clipAttention { throw refuse("--clip-attention \(clipAttention)") }
+        if projector != "linear" { throw refuse("--projector \(projector)") }
+        if let projectorDepth { throw refuse("--projector-depth \(projectorDepth)") }
     }
 }

@@ -9,7 +9,7 @@ import ModelMeter
 struct DecoderHintDocTests {
     static let documented = [
         DeepseekV2Attention.documentation, DeepseekV2TopkRouter.documentation, DeepseekV3TopkRouter.documentation,
-        DeepseekV2Experts.documentation,
+        DeepseekV2Experts.documentation, DeepseekV3MoE.documentation,
     ]
 
     @Test("each documented class has its doc with the required sections and a Mermaid diagram", arguments: documented)

@@ -19,8 +19,8 @@ enum TestProject {
     /// bars and the time-against-tokens line; the measured scatter; a module tree per layer type with children) in kb/ and html/, plus report.json and report.csv at
     /// the top and in kb/ and html/.
     static var expectedSiteFileCount: Int {
-        // index, summary, page-cost, glossary, measured, verification, conventions; one per layer type and per catalog GPU
-        let pages = 7 + DeepSeekOCRModel.layers.count + GPUCatalog.all.count
+        // index, summary, page-cost, glossary, measured, verification, conventions, models; one per layer type and per catalog GPU
+        let pages = 8 + DeepSeekOCRModel.layers.count + GPUCatalog.all.count
         // A module-tree diagram for each documented type that has child modules.
         let report = try! standardReport()
         let trees = Set(report.instancesWithRoots.filter { $0.layer.doc != nil && !$0.layer.children.isEmpty }.map(\.layer.typeName)).count

@@ -646,3 +646,25 @@ struct RooflineTests {
         }
     }
 }
+
+// MARK: - SiLU as a module
+
+@Suite("SiLU module")
+struct SiLUModuleTests {
+    @Test("one type for nn.SiLU and SiLUActivation: the class name is a parameter, the cost the same")
+    func classNames() throws {
+        let elements = Symbol("N", 3 * 1024, "elements")
+        let qwen = SiLU(.elementwise("SiLU", .silu, elements: elements.formula), className: "SiLU")
+        let transformers = SiLU(elements: elements.formula, className: "SiLUActivation")
+        #expect(qwen.typeName == "SiLU" && transformers.typeName == "SiLUActivation")
+        let (a, b) = (try qwen.metrics(), try transformers.metrics())
+        // x·σ(x): 4 CUDA-core FLOPs per element forward, 8 backward; 3,072 elements.
+        #expect(a.forward.cudaCoreFLOPs == 4 * 3072 && a.forward.tensorCoreFLOPs == 0)
+        #expect(a.backward.cudaCoreFLOPs == 8 * 3072)
+        #expect(a == b)
+        // Both list the symbols of their element count.
+        #expect(qwen.symbols.map(\.name) == ["N"] && transformers.symbols.map(\.name) == ["N"])
+        // The term is named as the enclosing module names it.
+        #expect(SiLU("routed SiLU", elements: elements.formula, className: "SiLUActivation").term.name == "routed SiLU")
+    }
+}

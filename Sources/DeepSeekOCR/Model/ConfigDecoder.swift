@@ -40,10 +40,21 @@ public struct ConfigDecoder: Sendable {
             layers: try layerRuns(shape: shape, kernel: kernel), kernel: kernel,
             rotary: try LlamaRotaryEmbedding(
                 shape: shape, headDim: rotaryWidth, anglesByMatmul: false, className: prefix + "RotaryEmbedding"),
-            className: prefix + "Model", normClassName: prefix + "RMSNorm")
+            className: prefix + "Model", normClassName: prefix + "RMSNorm", masks: eagerMasks)
         return try DeepseekV2ForCausalLM(
             shape: shape, model: model, tiedEmbeddings: config.tiedEmbeddings, logits: logits,
             className: prefix + "ForCausalLM")
+    }
+
+    /// The masks `transformers` 5.25 builds on the eager path. Mistral builds one, sliding when the
+    /// config has a window; qwen2 always builds the full-attention mask (sized by its first full
+    /// layer's cache, or by layer 0's when every layer slides) and a sliding one when any layer slides.
+    public var eagerMasks: [EagerMask] {
+        let windows = config.slidingWindows
+        guard let window = windows.compactMap({ $0 }).first else { return [.causal] }
+        if config.family == .mistral { return [.slidingWindow(window)] }
+        let full = windows.contains { $0 == nil } ? EagerMask.causal : EagerMask(name: EagerMask.causal.name, window: windows[0])
+        return [full, .slidingWindow(window)]
     }
 
     /// Consecutive layers that compute the same (dense or MoE, same window) as one run of copies.

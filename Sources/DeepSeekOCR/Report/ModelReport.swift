@@ -111,11 +111,6 @@ public struct ModelReport: Sendable {
         return total
     }
 
-    /// Roofline placement of a forward pass on this report's GPU.
-    public func roofline(_ cost: PassCost) throws -> RooflinePoint {
-        try RooflinePoint(cost: cost, gpu: gpu, precision: precision)
-    }
-
     /// Module instances whose type is one of the documented vendor layers.
     public var documentedModules: [ModuleInstance] { modules.filter { $0.layer.doc != nil } }
 

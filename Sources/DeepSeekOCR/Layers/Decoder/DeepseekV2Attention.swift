@@ -32,6 +32,7 @@ public enum LatentAttentionMode: String, CaseIterable, Sendable {
 ///   scores, P·V          2·B·h·S·Sk·(dn+dr), 2·B·h·S·Sk·dv
 /// absorbed (serving):
 ///   kv_b_proj            2·T·h·dn·r + 2·T·h·r·dv   W_UK into the queries, W_UV onto the output
+///   cat(q_latent, q_pe)  T·h·(r+dr) elements copied   the kernel's query tensor
 ///   scores, P·V          2·B·h·S·Sk·(r+dr), 2·B·h·S·Sk·r   against the one latent head
 /// o_proj                 2·T·h·dv·D
 /// cache kept             B·(L+S)·(r+dr) elements
@@ -44,7 +45,7 @@ public struct DeepseekV2Attention: Layer {
         knowledgeBase: ConfigDecoder.knowledgeBase)
     /// `DeepseekV2Attention` or `DeepseekV3Attention` (the same computation).
     public let typeName: String
-    public var doc: LayerDoc? { nil }
+    public var doc: LayerDoc? { Self.documentation }
 
     public let shape: DecoderShape
     public let mode: LatentAttentionMode
@@ -143,7 +144,12 @@ public struct DeepseekV2Attention: Layer {
                 headDim: keyWidth, hasMask: false, causalMask: true, kernel: kernel)
             core.valueHeadDim = valueDim.formula
         case .absorbed:
-            steps.append(.child(Child("kv_b_proj", expansion)))
+            steps += [
+                .child(Child("kv_b_proj", expansion)),
+                // The latent queries meet the rotary ones in one [T, h, r + dr] tensor for the
+                // kernel, which reads the cache as stored, [latent | k_pe] (vLLM's decode path).
+                .term(.dataMovement("cat(q_latent, q_pe)", reads: rows * heads * latentWidth, writes: rows * heads * latentWidth)),
+            ]
             core = ScaledDotProductAttention(
                 batch: batch, heads: heads.formula, tokens: shape.tokens.formula, keyTokens: keys,
                 headDim: latentWidth, hasMask: false, causalMask: true, kernel: kernel)

@@ -21,32 +21,28 @@ public struct DeepseekV2Experts: Layer {
         knowledgeBase: ConfigDecoder.knowledgeBase)
     /// `DeepseekV2Experts` or `DeepseekV3Experts` (the same computation).
     public let typeName: String
+    public var doc: LayerDoc? { Self.documentation }
 
     public let shape: DecoderShape
-    public let hidden: Symbol
-    public let intermediate: Symbol
-    public let experts: Symbol
-    public let topK: Symbol
+    /// `D`, `F`, `E`, `k` and `E_t`, shared with DeepSeek-OCR's `RoutedExperts`.
+    public let sizes: RoutedExpertSizes
+    public var hidden: Symbol { sizes.hidden }
+    public var intermediate: Symbol { sizes.intermediate }
+    public var experts: Symbol { sizes.experts }
+    public var topK: Symbol { sizes.topK }
     /// Distinct experts the step's routed rows touch, expected under uniform routing (rounded).
-    public let touchedExperts: Symbol
+    public var touchedExperts: Symbol { sizes.touchedExperts }
 
     public init(shape: DecoderShape, hiddenSize: Int, mixture: MixtureConfig, className: String = "DeepseekV2Experts") throws {
         try ModelMeterError.requirePositive(hiddenSize, "hidden_size", in: className)
         self.shape = shape
         typeName = className
-        hidden = Symbol("D", hiddenSize, "hidden width")
-        intermediate = Symbol("F", mixture.expertIntermediateSize, "one routed expert's SwiGLU width")
-        experts = Symbol("E", mixture.routedExperts, "routed experts")
-        topK = Symbol("k", mixture.expertsPerToken, "experts per token (top-k)")
-        let tokens = try ModelMeterError.checkedProduct(shape.batch.value, shape.tokens.value, "B·S")
-        let expected = RoutedExperts.expectedDistinctExperts(
-            experts: mixture.routedExperts, perToken: mixture.expertsPerToken, tokens: tokens)
-        touchedExperts = Symbol(
-            "E_t", Int(expected.rounded()),
-            "distinct experts the B·S = \(tokens) tokens touch: E·(1 − (1 − k/E)^(B·S)) expected under uniform routing, rounded")
+        sizes = try RoutedExpertSizes(
+            shape: shape, hiddenSize: hiddenSize, expertWidth: mixture.expertIntermediateSize,
+            experts: mixture.routedExperts, perToken: mixture.expertsPerToken)
     }
 
-    public var symbols: [Symbol] { [shape.batch, shape.tokens, hidden, intermediate, experts, topK, touchedExperts] }
+    public var symbols: [Symbol] { sizes.symbols(shape) }
 
     public var ownParameters: [ParameterTensor] {
         let (e, d, f) = (experts.value, hidden.value, intermediate.value)
@@ -56,17 +52,17 @@ public struct DeepseekV2Experts: Layer {
     public var steps: [Step] {
         let routedRows = shape.rows * topK
         let activations = routedRows * intermediate
-        let perExpert = hidden * intermediate
+        let perExpert = sizes.weightElementsPerProjection
         return [
             .term(.dataMovement("gather rows by expert", reads: routedRows * hidden, writes: routedRows * hidden)),
             .term(CostTerm.matmul(
                 "routed gate_up_proj", m: routedRows, k: hidden.formula, n: 2 * intermediate.formula,
-                weightElements: 2 * touchedExperts * perExpert, inputNeedsGradient: true)),
-            .child(Child("act_fn", SiLUActivation("routed SiLU", elements: activations))),
+                weightElements: 2 * perExpert, inputNeedsGradient: true)),
+            .child(Child("act_fn", SiLU("routed SiLU", elements: activations, className: "SiLUActivation"))),
             .term(.elementwise("routed silu(gate)·up", .multiply, elements: activations)),
             .term(.matmul(
                 "routed down_proj", m: routedRows, k: intermediate.formula, n: hidden.formula,
-                weightElements: touchedExperts * perExpert, inputNeedsGradient: true)),
+                weightElements: perExpert, inputNeedsGradient: true)),
             .term(.elementwise("× router weight", .multiply, elements: routedRows * hidden)),
             .term(.elementwise("index_add_ into the output", .add, elements: routedRows * hidden)),
         ]

@@ -66,7 +66,7 @@ public struct DeepseekV2MLP: Layer {
         return [
             .child(Child("gate_proj", gateProjection)),
             activationModule
-                ? .child(Child("act_fn", SiLUActivation(elements: activations)))
+                ? .child(Child("act_fn", SiLU(elements: activations, className: "SiLUActivation")))
                 : .term(.elementwise("SiLU", .silu, elements: activations)),
             .child(Child("up_proj", upProjection)),
             .term(.elementwise("silu(gate)·up", .multiply, elements: activations)),

@@ -102,27 +102,21 @@ public struct RoutedExperts: Layer, LoopedKernels {
 
     public let typeName = "ModuleList"
     public let shape: DecoderShape
-    public let hidden: Symbol
-    public let intermediate: Symbol
-    public let experts: Symbol
-    public let topK: Symbol
+    /// `D`, `F`, `E`, `k` and `E_t`, as every routed-experts module names them.
+    public let sizes: RoutedExpertSizes
+    public var hidden: Symbol { sizes.hidden }
+    public var intermediate: Symbol { sizes.intermediate }
+    public var experts: Symbol { sizes.experts }
+    public var topK: Symbol { sizes.topK }
     /// Distinct experts the step's routed rows touch, expected under uniform routing (rounded).
-    public let touchedExperts: Symbol
+    public var touchedExperts: Symbol { sizes.touchedExperts }
 
     public init(shape: DecoderShape, configuration: DeepseekV2Configuration = .deepSeekOCR) throws {
         try configuration.validate()
         self.shape = shape
-        hidden = Symbol("D", configuration.hiddenSize, "hidden width")
-        intermediate = Symbol("F", configuration.expertIntermediateSize, "one routed expert's SwiGLU width")
-        experts = Symbol("E", configuration.routedExperts, "routed experts")
-        topK = Symbol("k", configuration.expertsPerToken, "experts per token (top-k)")
-        let tokens = try ModelMeterError.checkedProduct(shape.batch.value, shape.tokens.value, "B·S")
-        let range = RoutedExperts.distinctExpertRange(
-            experts: configuration.routedExperts, perToken: configuration.expertsPerToken, tokens: tokens)
-        touchedExperts = Symbol(
-            "E_t", RoutedExperts.touchedExpertCount(configuration: configuration, tokens: tokens),
-            "distinct experts the B·S = \(tokens) tokens touch: E·(1 − (1 − k/E)^(B·S)) expected under uniform "
-                + "routing, rounded; best case k = \(range.lowerBound), worst min(E, k·B·S) = \(range.upperBound)")
+        sizes = try RoutedExpertSizes(
+            shape: shape, hiddenSize: configuration.hiddenSize, expertWidth: configuration.expertIntermediateSize,
+            experts: configuration.routedExperts, perToken: configuration.expertsPerToken)
     }
 
     /// `E_t` for `tokens` routed tokens: the expected distinct experts, rounded to the nearest whole expert.
@@ -144,7 +138,7 @@ public struct RoutedExperts: Layer, LoopedKernels {
         return perToken...min(experts, overflow ? experts : most)
     }
 
-    public var symbols: [Symbol] { [shape.batch, shape.tokens, hidden, intermediate, experts, topK, touchedExperts] }
+    public var symbols: [Symbol] { sizes.symbols(shape) }
 
     public var ownParameters: [ParameterTensor] {
         let (e, d, f) = (experts.value, hidden.value, intermediate.value)
@@ -157,7 +151,7 @@ public struct RoutedExperts: Layer, LoopedKernels {
 
     public var steps: [Step] {
         let routedRows = shape.rows * topK
-        let expertWeights = touchedExperts * hidden * intermediate
+        let expertWeights = sizes.weightElementsPerProjection
         let activations = routedRows * intermediate
         return [
             .term(CostTerm.matmul(
@@ -175,4 +169,38 @@ public struct RoutedExperts: Layer, LoopedKernels {
                 weightElements: expertWeights, inputNeedsGradient: true)),
         ]
     }
+}
+
+/// What every routed-experts module (`RoutedExperts`, DeepSeek-OCR's `ModuleList`, and
+/// `DeepseekV2Experts`, transformers 5.23's 3-D weights) is sized by and names: the hidden width
+/// `D`, one expert's width `F`, `E` experts, `k` per token, and `E_t`, the distinct experts a step's
+/// `T = B·S` tokens touch, expected under uniform routing and rounded (`E·(1 − (1 − k/E)^T)`).
+/// Both modules read `E_t·D·F` weight elements per projection.
+public struct RoutedExpertSizes: Sendable {
+    public let hidden: Symbol
+    public let intermediate: Symbol
+    public let experts: Symbol
+    public let topK: Symbol
+    public let touchedExperts: Symbol
+
+    public init(shape: DecoderShape, hiddenSize: Int, expertWidth: Int, experts expertCount: Int, perToken: Int) throws {
+        hidden = Symbol("D", hiddenSize, "hidden width")
+        intermediate = Symbol("F", expertWidth, "one routed expert's SwiGLU width")
+        experts = Symbol("E", expertCount, "routed experts")
+        topK = Symbol("k", perToken, "experts per token (top-k)")
+        let tokens = try ModelMeterError.checkedProduct(shape.batch.value, shape.tokens.value, "B·S")
+        let range = RoutedExperts.distinctExpertRange(experts: expertCount, perToken: perToken, tokens: tokens)
+        touchedExperts = Symbol(
+            "E_t", Int(RoutedExperts.expectedDistinctExperts(experts: expertCount, perToken: perToken, tokens: tokens).rounded()),
+            "distinct experts the B·S = \(tokens) tokens touch: E·(1 − (1 − k/E)^(B·S)) expected under uniform "
+                + "routing, rounded; best case k = \(range.lowerBound), worst min(E, k·B·S) = \(range.upperBound)")
+    }
+
+    /// `B, S, D, F, E, k, E_t`: the symbols both modules list.
+    public func symbols(_ shape: DecoderShape) -> [Symbol] {
+        [shape.batch, shape.tokens, hidden, intermediate, experts, topK, touchedExperts]
+    }
+
+    /// `E_t·D·F`: the weight elements one projection reads over the touched experts.
+    public var weightElementsPerProjection: Formula { touchedExperts * hidden * intermediate }
 }

@@ -34,6 +34,8 @@ public struct DeepseekV2Model: Layer {
     /// The rotary table `transformers` 5.23 computes once per call for every layer; nil when each
     /// attention owns its own (DeepSeek-OCR's vendor code).
     private let rotary: LlamaRotaryEmbedding?
+    /// The masks the eager path builds once per call (DeepSeek-OCR: one causal mask over `L + S`).
+    public let masks: [EagerMask]
 
     public init(
         shape: DecoderShape, configuration: DeepseekV2Configuration = .deepSeekOCR, kernel: AttentionKernel = .sdpa
@@ -60,7 +62,7 @@ public struct DeepseekV2Model: Layer {
     public init(
         shape: DecoderShape, hiddenSize: Int, vocabularySize: Int, layers runs: [Child], kernel: AttentionKernel,
         rotary: LlamaRotaryEmbedding? = nil, className: String = "DeepseekV2Model",
-        normClassName: String = "DeepseekV2RMSNorm"
+        normClassName: String = "DeepseekV2RMSNorm", masks: [EagerMask] = [.causal]
     ) throws {
         self.shape = shape
         self.kernel = kernel
@@ -71,17 +73,48 @@ public struct DeepseekV2Model: Layer {
         layers = ModuleContainer("ModuleList", runs)
         norm = try DeepseekV2RMSNorm(shape: shape, hiddenSize: hiddenSize, className: normClassName)
         self.rotary = rotary
+        self.masks = masks
     }
 
-    public var symbols: [Symbol] { shape.symbols + [hidden, vocabulary] }
+    /// `L_w = min(L, W − 1)` of a sliding-window mask, where the window cuts the cache.
+    private var windowedContext: Symbol? {
+        guard kernel == .eager, let window = masks.compactMap(\.window).first, shape.cached.value > window - 1 else { return nil }
+        return Symbol("L_w", window - 1, "cached positions a sliding-window mask covers: min(L, W − 1), W = \(window)")
+    }
+
+    public var symbols: [Symbol] { shape.symbols + [hidden, vocabulary] + [windowedContext].compactMap { $0 } }
 
     public var steps: [Step] {
         var steps: [Step] = [.child(Child("embed_tokens", embedTokens))]
         if kernel == .eager {
-            // The eager path builds a float `[B, 1, S, L + S]` causal mask once per call.
-            steps.append(.term(.dataMovement("causal mask", reads: .zero, writes: shape.batch * shape.tokens * shape.keys)))
+            // The eager path builds each float `[B, 1, S, K]` mask once per call: K = L + S, or
+            // min(L, W − 1) + S for the layers of a sliding window (what the sliding cache keeps).
+            for mask in masks {
+                let keys = mask.window != nil ? windowedContext.map { $0 + shape.tokens } ?? shape.keys : shape.keys
+                steps.append(.term(.dataMovement(mask.name, reads: .zero, writes: shape.batch * shape.tokens * keys)))
+            }
         }
         if let rotary { steps.append(.child(Child("rotary_emb", rotary))) }
         return steps + [.child(Child("layers", layers)), .child(Child("norm", norm))]
     }
+}
+
+/// A mask `transformers`' eager path builds once per call and its layers share: `[B, 1, S, K]`
+/// floats, `K` the key positions the cache gives those layers (`get_mask_sizes`): `L + S` for full
+/// attention; `min(L, W − 1) + S` for a sliding window `W` (`DynamicSlidingWindowLayer` keeps `W − 1`).
+public struct EagerMask: Sendable, Hashable {
+    public let name: String
+    /// The sliding window of the layers it serves; nil: every cached position.
+    public let window: Int?
+
+    public init(name: String, window: Int?) {
+        self.name = name
+        self.window = window
+    }
+
+    /// DeepSeek-OCR's and every full-attention decoder's mask over `L + S` keys.
+    public static let causal = EagerMask(name: "causal mask", window: nil)
+
+    /// A sliding-window mask over `min(L, W − 1) + S` keys.
+    public static func slidingWindow(_ window: Int) -> EagerMask { EagerMask(name: "sliding-window causal mask", window: window) }
 }

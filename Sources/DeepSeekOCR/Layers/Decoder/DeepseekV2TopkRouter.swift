@@ -16,6 +16,7 @@ public struct DeepseekV2TopkRouter: Layer {
         vendorClass: "DeepseekV2TopkRouter", vendorFile: "transformers/models/deepseek_v2/modeling_deepseek_v2.py",
         knowledgeBase: ConfigDecoder.knowledgeBase)
     public let typeName = "DeepseekV2TopkRouter"
+    public var doc: LayerDoc? { Self.documentation }
 
     public let shape: DecoderShape
     public let hidden: Symbol

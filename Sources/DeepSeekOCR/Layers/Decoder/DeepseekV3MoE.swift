@@ -18,6 +18,7 @@ public struct DeepseekV3MoE: Layer {
         knowledgeBase: ConfigDecoder.knowledgeBase)
     /// `DeepseekV3MoE` or `DeepseekV2Moe`.
     public let typeName: String
+    public var doc: LayerDoc? { Self.documentation }
 
     public let shape: DecoderShape
     public let hidden: Symbol

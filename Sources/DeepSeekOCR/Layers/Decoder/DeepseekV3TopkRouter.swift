@@ -18,6 +18,7 @@ public struct DeepseekV3TopkRouter: Layer {
         vendorClass: "DeepseekV3TopkRouter", vendorFile: "transformers/models/deepseek_v3/modeling_deepseek_v3.py",
         knowledgeBase: ConfigDecoder.knowledgeBase)
     public let typeName = "DeepseekV3TopkRouter"
+    public var doc: LayerDoc? { Self.documentation }
 
     public let shape: DecoderShape
     public let hidden: Symbol

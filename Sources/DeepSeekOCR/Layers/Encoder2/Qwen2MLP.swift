@@ -31,7 +31,7 @@ public struct Qwen2MLP: Layer {
     public var steps: [Step] {
         body.steps.map { step in
             guard case let .term(term) = step, term.name == "SiLU" else { return step }
-            return .child(Child("act_fn", SiLU(term)))
+            return .child(Child("act_fn", SiLU(term, className: "SiLU")))
         }
     }
 }
