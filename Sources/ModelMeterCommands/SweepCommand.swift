@@ -19,8 +19,8 @@ struct SweepCommand: TextCommand {
         --points N (benchmark) evaluates N distinct points over all 54 model shapes and prints the time taken.
         """)
 
-    @Option(help: "What to vary: resolution, crops or batch.")
-    var over: String
+    @Option(help: "What to vary.")
+    var over: Sweep.Dimension
 
     @Option(help: "Comma-separated values: modes (resolution), WxH grids (crops) or batch sizes (batch).")
     var values: [String] = []
@@ -28,11 +28,11 @@ struct SweepCommand: TextCommand {
     @Option(help: "With --over crops: comma-separated page sizes WIDTHxHEIGHT; each gets the vendor's grid.")
     var pages: [String] = []
 
-    @Option(help: "Stages summed per point: vision (default), prefill, decode or all (the page: vision + prefill + one decode step).")
-    var stage: String = ModelStage.vision.rawValue
+    @Option(help: "Stages summed per point; all is the page: vision + prefill + one decode step.")
+    var stage: StageChoice = .vision
 
-    @Option(help: "Table format: csv or json.")
-    var format: String = "csv"
+    @Option(help: "Table format.")
+    var format: TableFormat = .csv
 
     @Option(help: "Write SVG charts (FLOPs, I/O bytes, activation memory, time per GPU) to this folder.")
     var chartDir: String?
@@ -48,14 +48,9 @@ struct SweepCommand: TextCommand {
 
     @OptionGroup var options: WorkloadOptions
 
-    @Option(help: "Keep only this catalog GPU in the time columns (default: every catalog GPU).")
-    var gpu: String?
-
-    @Option(help: "JSON file describing a GPU the catalog lacks; added to the time columns.")
-    var gpuSpec: String?
-
-    @Option(help: "Storage precision: bf16, fp16, fp32 or fp8.")
-    var precision: String = Precision.bf16.rawValue
+    /// `--gpu` keeps only that catalog GPU in the time columns (default: every catalog GPU);
+    /// `--gpu-spec` adds its GPU to them.
+    @OptionGroup var hardware: HardwareOptions
 
     /// The largest `--points`: 10 times the documented benchmark, about 1.5 s in a release build
     /// (15 µs per point, polynomial arithmetic) and a few seconds in a debug one.
@@ -66,25 +61,22 @@ struct SweepCommand: TextCommand {
     static let maximumDirectBenchmarkPoints = 200
 
     func execute() throws -> String {
-        let format = try checkedFormat(format, accepted: ["csv", "json"])
         if let chartDir {
             guard !chartDir.isEmpty else { throw CommandLineError("--chart-dir is empty; name the folder for the charts, e.g. charts") }
             try PathLimits.check(chartDir, option: "--chart-dir")
         }
         if let file { try PathLimits.check(file, option: "--file") }
-        guard let dimension = Sweep.Dimension(rawValue: over.lowercased()) else {
-            throw ModelMeterError.unknownName(kind: "sweep dimension", name: over, accepted: Sweep.Dimension.allCases.map(\.rawValue))
-        }
-        let precision = try parsePrecision(precision)
+        let dimension = over
+        let precision = hardware.precision
         var gpus = GPUCatalog.all
-        if let gpu {
+        if let gpu = hardware.gpu {
             let chosen = try GPUCatalog.named(gpu)
             _ = try chosen.tensorCorePeak(for: precision)
             gpus = [chosen]
         }
-        if let gpuSpec { gpus.append(try GPUSpecFile.load(path: gpuSpec)) }
+        if let gpuSpec = hardware.gpuSpec { gpus.append(try GPUSpecFile.load(path: gpuSpec)) }
         let base = try options.workload()
-        let stages = try ModelStage.parseList(stage)
+        let stages = stage.stages
         if let points { return try benchmark(points: points, base: base, precision: precision, gpus: gpus, stages: stages) }
 
         let sweep = Sweep(
@@ -95,7 +87,7 @@ struct SweepCommand: TextCommand {
             let xTitle = pages.isEmpty ? nil : "page size in pixels (crop grid the vendor picks)"
             try OutputFile.writeAll(result.charts(xTitle: xTitle).map { (name: $0.fileName, text: $0.svg()) }, to: chartDir)
         }
-        let text = format == "json" ? result.json().rendered() + "\n" : result.csv()
+        let text = format == .json ? result.json().rendered() + "\n" : result.csv()
         return try OutputFile.write(text, to: file)
     }
 
