@@ -2,7 +2,7 @@ import ModelMeter
 
 /// Rows of the roofline box: each quantity with its rule, the rule with values, and the result.
 enum RooflineView {
-    static func rows(_ pass: PassCost, _ point: RooflinePoint, gpu: GPUSpec, precision: Precision) throws -> [[String: Any]] {
+    static func rows(_ pass: PassCost, _ point: RooflinePoint, gpu: GPUSpec, precision: Precision) throws -> [RuleRow] {
         let tensorPeak = try gpu.tensorCorePeak(for: precision).teraFLOPS * 1e12
         let cudaPeak = gpu.cudaCorePeak.teraFLOPS * 1e12
         let bandwidth = Format.bandwidth(gpu.memoryBandwidthGBps)
@@ -10,8 +10,8 @@ enum RooflineView {
         let flops = Format.flops(pass.totalFLOPs), bytes = Format.bytes(pass.ioBytes)
         let compute = Format.seconds(point.computeSeconds), memory = Format.seconds(point.memorySeconds)
         let bound = point.bound == .memory ? "\(memory) ≥ \(compute)" : "\(compute) > \(memory)"
-        func row(_ what: String, _ rule: String, _ values: String, _ value: String) -> [String: Any] {
-            ["what": what, "rule": rule, "values": values, "value": value]
+        func row(_ what: String, _ rule: String, _ values: String, _ value: String) -> RuleRow {
+            RuleRow(what: what, rule: rule, values: values, value: value)
         }
         return [
             row("arithmetic intensity", "FLOPs / bytes", "\(flops) / \(bytes)", Format.intensity(point.arithmeticIntensity)),
