@@ -63,7 +63,8 @@ struct GPUPagesBuilder {
             charts[tokensFile] = LineChart(
                 title: "Time per page (bound) against output tokens N, \(gpu.name), B = \(page.batch)",
                 xTitle: "output tokens per page N", yTitle: "seconds per page (bound)",
-                points: lengths.map { (Double($0.page.outputTokens), $0.secondsPerPage, SIUnits.seconds($0.secondsPerPage)) }
+                points: lengths.map { (Double($0.page.outputTokens), $0.secondsPerPage, SIUnits.seconds($0.secondsPerPage)) },
+                yTick: LineChart.seconds
             ).svg()
             view["gridTokens"] = Self.gridOutputTokens.map { ["n": Format.count($0)] }
             view["grid"] = try Self.batches.map { batch in

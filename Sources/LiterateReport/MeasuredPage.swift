@@ -124,37 +124,42 @@ struct MeasuredPageBuilder {
         let low = floor(log10(values.min() ?? 1e-6)), high = ceil(log10(values.max() ?? 1))
         func x(_ v: Double) -> Double { left + (log10(v) - low) / (high - low) * (width - left - right) }
         func y(_ v: Double) -> Double { height - bottom - (log10(v) - low) / (high - low) * (height - top - bottom) }
-        func f(_ v: Double) -> String { String(format: "%.1f", v) }
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"\(Int(width))\" height=\"\(Int(height))\" role=\"img\" aria-label=\"\(Markup.escape("forecast and bound against measured time, log-log"))\">\n"
-        svg += "<rect x=\"0\" y=\"0\" width=\"\(Int(width))\" height=\"\(Int(height))\" fill=\"#fff\"/>\n"
+        let f = SVGChart.number
+        var svg = SVGChart(width: width, height: height, attributes: ["role": "img", "aria-label": "forecast and bound against measured time, log-log"])
+        svg.add("rect", ["x": "0", "y": "0", "width": "\(Int(width))", "height": "\(Int(height))", "fill": "#fff"])
         var decade = low
         while decade <= high {
             let v = pow(10, decade)
-            svg += "<line x1=\"\(f(x(v)))\" y1=\"\(f(top))\" x2=\"\(f(x(v)))\" y2=\"\(f(height - bottom))\" stroke=\"#ddd\"/>"
-            svg += "<line x1=\"\(f(left))\" y1=\"\(f(y(v)))\" x2=\"\(f(width - right))\" y2=\"\(f(y(v)))\" stroke=\"#ddd\"/>"
-            let label = Markup.escape(SIUnits.seconds(v))
-            svg += "<text x=\"\(f(x(v)))\" y=\"\(f(height - bottom + 16))\" font-size=\"11\" text-anchor=\"middle\">\(label)</text>"
-            svg += "<text x=\"\(f(left - 6))\" y=\"\(f(y(v) + 4))\" font-size=\"11\" text-anchor=\"end\">\(label)</text>\n"
+            let label = SIUnits.seconds(v)
+            svg.add("line", ["x1": f(x(v)), "y1": f(top), "x2": f(x(v)), "y2": f(height - bottom), "stroke": "#ddd"], lineEnd: false)
+            svg.add("line", ["x1": f(left), "y1": f(y(v)), "x2": f(width - right), "y2": f(y(v)), "stroke": "#ddd"], lineEnd: false)
+            svg.add("text", ["x": f(x(v)), "y": f(height - bottom + 16), "font-size": "11", "text-anchor": "middle"], text: label, lineEnd: false)
+            svg.add("text", ["x": f(left - 6), "y": f(y(v) + 4), "font-size": "11", "text-anchor": "end"], text: label)
             decade += 1
         }
         let lo = pow(10, low), hi = pow(10, high)
-        svg += "<line x1=\"\(f(x(lo)))\" y1=\"\(f(y(lo)))\" x2=\"\(f(x(hi)))\" y2=\"\(f(y(hi)))\" stroke=\"#444\" stroke-dasharray=\"4 3\"/>\n"
-        svg += "<text x=\"\(f(x(hi) - 4))\" y=\"\(f(y(hi) + 14))\" font-size=\"11\" text-anchor=\"end\">y = x</text>\n"
+        svg.add("line", ["x1": f(x(lo)), "y1": f(y(lo)), "x2": f(x(hi)), "y2": f(y(hi)), "stroke": "#444", "stroke-dasharray": "4 3"])
+        svg.add("text", ["x": f(x(hi) - 4), "y": f(y(hi) + 14), "font-size": "11", "text-anchor": "end"], text: "y = x")
         for p in points {
-            svg += "<circle cx=\"\(f(x(p.measured)))\" cy=\"\(f(y(p.bound)))\" r=\"4\" fill=\"none\" stroke=\"#1f77b4\"/>"
+            svg.add("circle", ["cx": f(x(p.measured)), "cy": f(y(p.bound)), "r": "4", "fill": "none", "stroke": "#1f77b4"], lineEnd: false)
             if p.fitted {
-                svg += "<circle cx=\"\(f(x(p.measured)))\" cy=\"\(f(y(p.forecast)))\" r=\"4\" fill=\"#d62728\"/>\n"
+                svg.add("circle", ["cx": f(x(p.measured)), "cy": f(y(p.forecast)), "r": "4", "fill": "#d62728"])
             } else {
-                svg += "<rect x=\"\(f(x(p.measured) - 4))\" y=\"\(f(y(p.forecast) - 4))\" width=\"8\" height=\"8\" fill=\"#ff7f0e\"/>\n"
+                svg.add("rect", ["x": f(x(p.measured) - 4), "y": f(y(p.forecast) - 4), "width": "8", "height": "8", "fill": "#ff7f0e"])
             }
         }
-        svg += "<text x=\"\(f((left + width - right) / 2))\" y=\"\(f(height - 18))\" font-size=\"12\" text-anchor=\"middle\">measured (seconds; rates as seconds per token or page)</text>\n"
-        svg += "<text transform=\"translate(16 \(f((top + height - bottom) / 2))) rotate(-90)\" font-size=\"12\" text-anchor=\"middle\">predicted (seconds)</text>\n"
+        svg.add(
+            "text", ["x": f((left + width - right) / 2), "y": f(height - 18), "font-size": "12", "text-anchor": "middle"],
+            text: "measured (seconds; rates as seconds per token or page)")
+        svg.add(
+            "text", ["transform": "translate(16 \(f((top + height - bottom) / 2))) rotate(-90)", "font-size": "12", "text-anchor": "middle"],
+            text: "predicted (seconds)")
         let legend = [("#1f77b4", "bound (open circle)"), ("#d62728", "forecast, fitted on"), ("#ff7f0e", "forecast, held out (square)")]
         for (i, (color, text)) in legend.enumerated() {
             let ly = top + 14 + Double(i) * 16
-            svg += "<rect x=\"\(f(left + 10))\" y=\"\(f(ly - 8))\" width=\"8\" height=\"8\" fill=\"\(color)\"/><text x=\"\(f(left + 24))\" y=\"\(f(ly))\" font-size=\"11\">\(Markup.escape(text))</text>\n"
+            svg.add("rect", ["x": f(left + 10), "y": f(ly - 8), "width": "8", "height": "8", "fill": color], lineEnd: false)
+            svg.add("text", ["x": f(left + 24), "y": f(ly), "font-size": "11"], text: text)
         }
-        return svg + "</svg>\n"
+        return svg.finished()
     }
 }

@@ -104,7 +104,7 @@ struct PageCostPageBuilder {
         let curve = LineChart(
             title: "Serving \(page.label) on the \(Self.claimsGPU.name): throughput vs latency as B grows",
             xTitle: "batch latency T (s)", yTitle: "pages per day (upper bound)",
-            points: serving.curve.map { ($0.batchSeconds, $0.pagesPerDay, "B=\($0.page.batch)") })
+            points: serving.curve.map { ($0.batchSeconds, $0.pagesPerDay, "B=\($0.page.batch)") }, yTick: LineChart.count)
 
         view["claims"] = try claimRows(page: page, evaluator: evaluator)
         return (view, [Self.stagesChartFile: stacked.svg(), Self.servingChartFile: curve.svg()])
@@ -233,110 +233,5 @@ struct PageCostPageBuilder {
             }
         }
         return rows
-    }
-}
-
-/// A stacked bar chart: one bar per label, one stack segment per series (seconds).
-struct StackedBarChart {
-    let title: String
-    let labels: [String]
-    let stackNames: [String]
-    /// `values[bar][segment]` in seconds.
-    let values: [[Double]]
-
-    static let colors = ["#1b9e77", "#d95f02", "#7570b3"]
-
-    func svg() -> String {
-        let (width, height, left, right, top, bottom) = (820.0, 400.0, 80.0, 150.0, 48.0, 40.0)
-        let plotWidth = width - left - right, plotHeight = height - top - bottom
-        let maximum = max(values.map { $0.reduce(0, +) }.max() ?? 0, 1e-12)
-        let scale = ChartScale(maximum: maximum)
-        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"\(Int(width))\" height=\"\(Int(height))\" font-family=\"sans-serif\" font-size=\"12\">\n"
-        out += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
-        out += "<text x=\"\(Int(width / 2))\" y=\"24\" text-anchor=\"middle\" font-size=\"14\">\(Markup.escape(title))</text>\n"
-        for tick in scale.ticks {
-            let y = top + plotHeight * (1 - tick / scale.top)
-            out += String(format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>\n", left, y, left + plotWidth, y)
-            out += String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%@</text>\n", left - 6, y + 4, Markup.escape(tick == 0 ? "0" : SIUnits.seconds(tick)))
-        }
-        let slot = plotWidth / Double(max(labels.count, 1))
-        for (index, label) in labels.enumerated() {
-            var base = 0.0
-            let x = left + slot * Double(index) + slot * 0.2
-            for (segment, value) in values[index].enumerated() {
-                let y0 = top + plotHeight * (1 - base / scale.top)
-                let y1 = top + plotHeight * (1 - (base + value) / scale.top)
-                out += String(
-                    format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%@\"><title>%@</title></rect>\n",
-                    x, y1, slot * 0.6, max(0, y0 - y1), Self.colors[segment % Self.colors.count],
-                    Markup.escape("\(label) \(stackNames[segment]): \(SIUnits.seconds(value))"))
-                base += value
-            }
-            out += String(
-                format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%@</text>\n", x + slot * 0.3, top + plotHeight + 18, Markup.escape(label))
-            out += String(
-                format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"11\">%@</text>\n",
-                x + slot * 0.3, top + plotHeight * (1 - base / scale.top) - 4, Markup.escape(SIUnits.seconds(base)))
-        }
-        out += String(format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"black\"/>\n", left, top + plotHeight, left + plotWidth, top + plotHeight)
-        for (segment, name) in stackNames.enumerated() {
-            let y = top + 20 * Double(segment)
-            out += String(format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"12\" fill=\"%@\"/>\n", left + plotWidth + 16, y, Self.colors[segment % Self.colors.count])
-            out += String(format: "<text x=\"%.1f\" y=\"%.1f\">%@</text>\n", left + plotWidth + 34, y + 10, Markup.escape(name))
-        }
-        out += String(format: "<text x=\"20\" y=\"%.1f\" transform=\"rotate(-90 20 %.1f)\" text-anchor=\"middle\">time lower bound per page</text>\n", top + plotHeight / 2, top + plotHeight / 2)
-        return out + "</svg>\n"
-    }
-}
-
-/// A line through labelled points (x and y linear from 0).
-struct LineChart {
-    let title: String
-    let xTitle: String
-    let yTitle: String
-    let points: [(x: Double, y: Double, label: String)]
-
-    func svg() -> String {
-        let (width, height, left, right, top, bottom) = (820.0, 440.0, 90.0, 40.0, 48.0, 70.0)
-        let plotWidth = width - left - right, plotHeight = height - top - bottom
-        let xScale = ChartScale(maximum: max(points.map(\.x).max() ?? 0, 1e-12))
-        let yScale = ChartScale(maximum: max(points.map(\.y).max() ?? 0, 1e-12))
-        func px(_ x: Double) -> Double { left + plotWidth * x / xScale.top }
-        func py(_ y: Double) -> Double { top + plotHeight * (1 - y / yScale.top) }
-        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"\(Int(width))\" height=\"\(Int(height))\" font-family=\"sans-serif\" font-size=\"12\">\n"
-        out += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
-        out += "<text x=\"\(Int(width / 2))\" y=\"24\" text-anchor=\"middle\" font-size=\"14\">\(Markup.escape(title))</text>\n"
-        for tick in yScale.ticks {
-            out += String(format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>\n", left, py(tick), left + plotWidth, py(tick))
-            out += String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%@</text>\n", left - 6, py(tick) + 4, Markup.escape(SIUnits.grouped(Int(tick))))
-        }
-        for tick in xScale.ticks {
-            out += String(format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>\n", px(tick), top, px(tick), top + plotHeight)
-            out += String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%@</text>\n", px(tick), top + plotHeight + 18, Markup.escape(String(format: "%g", tick)))
-        }
-        let path = points.map { String(format: "%.1f,%.1f", px($0.x), py($0.y)) }.joined(separator: " ")
-        out += "<polyline points=\"\(path)\" fill=\"none\" stroke=\"#1b9e77\" stroke-width=\"2\"/>\n"
-        for point in points {
-            out += String(format: "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"#1b9e77\"/>\n", px(point.x), py(point.y))
-            out += String(format: "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\">%@</text>\n", px(point.x) + 6, py(point.y) + 14, Markup.escape(point.label))
-        }
-        out += String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%@</text>\n", left + plotWidth / 2, height - 20, Markup.escape(xTitle))
-        out += String(format: "<text x=\"20\" y=\"%.1f\" transform=\"rotate(-90 20 %.1f)\" text-anchor=\"middle\">%@</text>\n", top + plotHeight / 2, top + plotHeight / 2, Markup.escape(yTitle))
-        return out + "</svg>\n"
-    }
-}
-
-/// A linear axis from 0: a round top and 4–10 ticks.
-struct ChartScale {
-    let top: Double
-    let ticks: [Double]
-
-    init(maximum: Double) {
-        let raw = maximum / 5
-        let magnitude = pow(10, floor(log10(raw)))
-        let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
-        let count = Int(ceil(maximum / step - 1e-9))
-        top = step * Double(max(count, 1))
-        ticks = (0...max(count, 1)).map { Double($0) * step }
     }
 }

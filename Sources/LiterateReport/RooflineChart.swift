@@ -54,7 +54,7 @@ struct RooflineChart {
         return height - bottom - (log10(clamped) - yDecades.0) / (yDecades.1 - yDecades.0) * (height - top - bottom)
     }
 
-    private func f(_ value: Double) -> String { String(format: "%.1f", value) }
+    private func f(_ value: Double) -> String { SVGChart.number(value) }
 
     func svg() throws -> String {
         let tensorPeak = try gpu.tensorCorePeak(for: precision).teraFLOPS * 1e12
@@ -65,37 +65,56 @@ struct RooflineChart {
         let xMax = pow(10, xDecades.1)
         // The bandwidth slope enters the plot at its left edge or at its floor, whichever is later.
         let xMin = max(pow(10, xDecades.0), pow(10, yDecades.0) / bandwidth)
-        var s = """
-        <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(Int(width)) \(Int(height))" width="\(Int(width))" height="\(Int(height))" role="img" aria-label="\(escape(heading))" font-family="Helvetica, Arial, sans-serif" font-size="12">
-        <rect x="0" y="0" width="\(Int(width))" height="\(Int(height))" fill="#ffffff"/>
-        <text x="\(f(left))" y="24" font-size="\(large ? 15 : 13)" font-weight="bold" fill="#1f2933">\(escape(heading))</text>
-
-        """
+        var svg = SVGChart(width: width, height: height, attributes: [
+            "role": "img", "aria-label": heading, "font-family": "Helvetica, Arial, sans-serif", "font-size": "12",
+        ])
+        svg.add("rect", ["x": "0", "y": "0", "width": "\(Int(width))", "height": "\(Int(height))", "fill": "#ffffff"])
+        svg.add("text", ["x": f(left), "y": "24", "font-size": large ? "15" : "13", "font-weight": "bold", "fill": "#1f2933"], text: heading)
         // Grid and axes.
         for decade in Int(xDecades.0)...Int(xDecades.1) {
             let px = x(pow(10, Double(decade)))
-            s += "<line x1=\"\(f(px))\" y1=\"\(f(top))\" x2=\"\(f(px))\" y2=\"\(f(height - bottom))\" stroke=\"#e4e7eb\"/>\n"
-            s += "<text x=\"\(f(px))\" y=\"\(f(height - bottom + 18))\" text-anchor=\"middle\" fill=\"#52606d\">\(power(decade))</text>\n"
+            svg.add("line", ["x1": f(px), "y1": f(top), "x2": f(px), "y2": f(height - bottom), "stroke": "#e4e7eb"])
+            svg.add("text", ["x": f(px), "y": f(height - bottom + 18), "text-anchor": "middle", "fill": "#52606d"], text: power(decade))
         }
         for decade in Int(yDecades.0)...Int(yDecades.1) {
             let py = y(pow(10, Double(decade)))
-            s += "<line x1=\"\(f(left))\" y1=\"\(f(py))\" x2=\"\(f(width - right))\" y2=\"\(f(py))\" stroke=\"#e4e7eb\"/>\n"
-            s += "<text x=\"\(f(left - 8))\" y=\"\(f(py + 4))\" text-anchor=\"end\" fill=\"#52606d\">\(power(decade))</text>\n"
+            svg.add("line", ["x1": f(left), "y1": f(py), "x2": f(width - right), "y2": f(py), "stroke": "#e4e7eb"])
+            svg.add("text", ["x": f(left - 8), "y": f(py + 4), "text-anchor": "end", "fill": "#52606d"], text: power(decade))
         }
-        s += "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(width - left - right))\" height=\"\(f(height - top - bottom))\" fill=\"none\" stroke=\"#9aa5b1\"/>\n"
-        s += "<text x=\"\(f((left + width - right) / 2))\" y=\"\(f(height - 18))\" text-anchor=\"middle\" fill=\"#1f2933\">arithmetic intensity (FLOP/byte, log scale)</text>\n"
-        s += "<text x=\"18\" y=\"\(f((top + height - bottom) / 2))\" text-anchor=\"middle\" fill=\"#1f2933\" transform=\"rotate(-90 18 \(f((top + height - bottom) / 2)))\">attainable FLOP/s (log scale)</text>\n"
+        svg.add("rect", ["x": f(left), "y": f(top), "width": f(width - left - right), "height": f(height - top - bottom), "fill": "none", "stroke": "#9aa5b1"])
+        svg.add(
+            "text", ["x": f((left + width - right) / 2), "y": f(height - 18), "text-anchor": "middle", "fill": "#1f2933"],
+            text: "arithmetic intensity (FLOP/byte, log scale)")
+        let middle = f((top + height - bottom) / 2)
+        svg.add(
+            "text", ["x": "18", "y": middle, "text-anchor": "middle", "fill": "#1f2933", "transform": "rotate(-90 18 \(middle))"],
+            text: "attainable FLOP/s (log scale)")
 
         // Roofs: memory slope up to the tensor-core ridge, then the two flat roofs.
-        s += "<polyline points=\"\(f(x(xMin))),\(f(y(bandwidth * xMin))) \(f(x(ridge))),\(f(y(tensorPeak))) \(f(x(xMax))),\(f(y(tensorPeak)))\" fill=\"none\" stroke=\"#1f4e8c\" stroke-width=\"2.5\"/>\n"
-        s += "<line x1=\"\(f(x(cudaRidge)))\" y1=\"\(f(y(cudaPeak)))\" x2=\"\(f(x(xMax)))\" y2=\"\(f(y(cudaPeak)))\" stroke=\"#c05621\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/>\n"
-        s += "<text x=\"\(f(x(xMax) - 4))\" y=\"\(f(y(tensorPeak) - 7))\" text-anchor=\"end\" fill=\"#1f4e8c\">tensor-core roof \(SIUnits.format(tensorPeak, unit: "FLOP/s", digits: 1))</text>\n"
-        s += "<text x=\"\(f(x(xMax) - 4))\" y=\"\(f(y(cudaPeak) + 15))\" text-anchor=\"end\" fill=\"#c05621\">CUDA-core roof \(SIUnits.format(cudaPeak, unit: "FLOP/s", digits: 1))</text>\n"
+        svg.add("polyline", [
+            "points": "\(f(x(xMin))),\(f(y(bandwidth * xMin))) \(f(x(ridge))),\(f(y(tensorPeak))) \(f(x(xMax))),\(f(y(tensorPeak)))",
+            "fill": "none", "stroke": "#1f4e8c", "stroke-width": "2.5",
+        ])
+        svg.add("line", [
+            "x1": f(x(cudaRidge)), "y1": f(y(cudaPeak)), "x2": f(x(xMax)), "y2": f(y(cudaPeak)),
+            "stroke": "#c05621", "stroke-width": "2", "stroke-dasharray": "6 4",
+        ])
+        svg.add(
+            "text", ["x": f(x(xMax) - 4), "y": f(y(tensorPeak) - 7), "text-anchor": "end", "fill": "#1f4e8c"],
+            text: "tensor-core roof \(SIUnits.format(tensorPeak, unit: "FLOP/s", digits: 1))")
+        svg.add(
+            "text", ["x": f(x(xMax) - 4), "y": f(y(cudaPeak) + 15), "text-anchor": "end", "fill": "#c05621"],
+            text: "CUDA-core roof \(SIUnits.format(cudaPeak, unit: "FLOP/s", digits: 1))")
         let labelAt = xMin * 1.6
-        s += "<text x=\"\(f(x(labelAt)))\" y=\"\(f(y(bandwidth * labelAt) - 8))\" fill=\"#1f4e8c\" transform=\"rotate(-\(f(slopeAngle())) \(f(x(labelAt))) \(f(y(bandwidth * labelAt) - 8)))\">memory \(Int(gpu.memoryBandwidthGBps)) GB/s</text>\n"
+        let (labelX, labelY) = (f(x(labelAt)), f(y(bandwidth * labelAt) - 8))
+        svg.add(
+            "text", ["x": labelX, "y": labelY, "fill": "#1f4e8c", "transform": "rotate(-\(f(slopeAngle())) \(labelX) \(labelY))"],
+            text: "memory \(Int(gpu.memoryBandwidthGBps)) GB/s")
         for (row, (value, color, name)) in [(ridge, "#1f4e8c", "tensor-core ridge"), (cudaRidge, "#c05621", "CUDA-core ridge")].enumerated() {
-            s += "<line x1=\"\(f(x(value)))\" y1=\"\(f(top))\" x2=\"\(f(x(value)))\" y2=\"\(f(height - bottom))\" stroke=\"\(color)\" stroke-dasharray=\"2 3\"/>\n"
-            s += "<text x=\"\(f(x(value) + 4))\" y=\"\(f(height - bottom - 8 - Double(row) * 16))\" fill=\"\(color)\">\(name) \(String(format: "%.1f", value)) FLOP/byte</text>\n"
+            svg.add("line", ["x1": f(x(value)), "y1": f(top), "x2": f(x(value)), "y2": f(height - bottom), "stroke": color, "stroke-dasharray": "2 3"])
+            svg.add(
+                "text", ["x": f(x(value) + 4), "y": f(height - bottom - 8 - Double(row) * 16), "fill": color],
+                text: "\(name) \(String(format: "%.1f", value)) FLOP/byte")
         }
 
         // Point labels keep clear of the roof and ridge labels.
@@ -109,14 +128,14 @@ struct RooflineChart {
             let baseline = height - bottom - 8 - Double(row) * 16
             reserved.append(Box(x0: x(value) + 4, y0: baseline - 12, x1: x(value) + 4 + textWidth(name + " 000.0 FLOP/byte") * 1.1, y1: baseline + 3))
         }
-        s += placePoints(reserved: reserved)
+        placePoints(reserved: reserved, into: &svg)
         // Legend, top left of the plot (an empty corner: nothing is compute-bound at low intensity).
         for (row, (color, text)) in [("#2f855a", "tensor-core bound"), ("#c05621", "CUDA-core bound"), ("#b83280", "memory bound")].enumerated() {
             let ly = top + 20 + Double(row) * 18
-            s += "<circle cx=\"\(f(left + 16))\" cy=\"\(f(ly - 4))\" r=\"5\" fill=\"\(color)\"/><text x=\"\(f(left + 27))\" y=\"\(f(ly))\" fill=\"#1f2933\">\(text)</text>\n"
+            svg.add("circle", ["cx": f(left + 16), "cy": f(ly - 4), "r": "5", "fill": color], lineEnd: false)
+            svg.add("text", ["x": f(left + 27), "y": f(ly), "fill": "#1f2933"], text: text)
         }
-        s += "</svg>\n"
-        return s
+        return svg.finished()
     }
 
     private var heading: String {
@@ -144,7 +163,7 @@ struct RooflineChart {
     /// point. A lone point whose label fits inside the plot without touching anything is
     /// labelled beside it; every other point gets a number beside it, and the right margin lists
     /// each number with all the configurations it stands for. No leader lines.
-    private func placePoints(reserved: [Box]) -> String {
+    private func placePoints(reserved: [Box], into svg: inout SVGChart) {
         struct Group { var items: [Point]; let px: Double; let py: Double }
         var groups: [Group] = []
         for item in points {
@@ -189,38 +208,41 @@ struct RooflineChart {
                 beside[index] = place
             }
         }
-        var s = ""
         var number = 0
         var legend: [(number: Int, item: Point)] = []
         for (index, group) in groups.enumerated() {
             let first = group.items[0]
-            let open = first.href.map { "<a href=\"\(escape($0))\">" } ?? ""
-            let close = first.href == nil ? "" : "</a>"
             let p = first.point
             let names = group.items.map(\.label).joined(separator: "; ")
             let tooltip = "\(names): \(Format.intensity(p.arithmeticIntensity)), \(SIUnits.flopsPerSecond(p.attainableFLOPS)), \(Format.seconds(p.timeLowerBoundSeconds)), \(p.bound.rawValue)"
             var label = ""
             if let place = beside[index] {
-                label = "<text x=\"\(f(place.x))\" y=\"\(f(place.y))\" text-anchor=\"\(place.anchor)\" fill=\"#1f2933\" font-size=\"11\">\(escape(first.label))</text>"
+                label = SVGChart.element(
+                    "text", ["x": f(place.x), "y": f(place.y), "text-anchor": place.anchor, "fill": "#1f2933", "font-size": "11"], text: first.label)
             } else {
                 number += 1
                 legend += group.items.map { (number, $0) }
                 let place = spot(group.px, group.py, width: textWidth("\(number)") + 2, radii: [8, 14, 22, 32, 44])
                     ?? (group.px + 8, group.py + 4, "start")
-                label = "<text x=\"\(f(place.x))\" y=\"\(f(place.y))\" text-anchor=\"\(place.anchor)\" fill=\"#1f2933\" font-size=\"11\" font-weight=\"bold\">\(number)</text>"
+                label = SVGChart.element(
+                    "text", ["x": f(place.x), "y": f(place.y), "text-anchor": place.anchor, "fill": "#1f2933", "font-size": "11", "font-weight": "bold"],
+                    text: "\(number)")
             }
-            s += "\(open)<circle cx=\"\(f(group.px))\" cy=\"\(f(group.py))\" r=\"4.5\" fill=\"\(color(p.bound))\" stroke=\"#ffffff\" stroke-width=\"1\"><title>\(escape(tooltip))</title></circle>\(label)\(close)\n"
+            let circle = SVGChart.element(
+                "circle", ["cx": f(group.px), "cy": f(group.py), "r": "4.5", "fill": color(p.bound), "stroke": "#ffffff", "stroke-width": "1"],
+                children: SVGChart.title(tooltip))
+            svg.add(written: SVGChart.link(first.href, circle + label) + "\n")
         }
         // The margin list: one line per configuration, under its point's number.
         let labelX = width - right + 14
         let spacing = 15.0
         for (row, entry) in legend.enumerated() {
             let ly = top + 12 + spacing * Double(row)
-            let open = entry.item.href.map { "<a href=\"\(escape($0))\">" } ?? ""
-            let close = entry.item.href == nil ? "" : "</a>"
-            s += "\(open)<text x=\"\(f(labelX))\" y=\"\(f(ly))\" fill=\"#1f2933\" font-size=\"11\"><tspan font-weight=\"bold\">\(entry.number)</tspan> \(escape(entry.item.label))</text>\(close)\n"
+            let text = SVGChart.element(
+                "text", ["x": f(labelX), "y": f(ly), "fill": "#1f2933", "font-size": "11"],
+                children: SVGChart.element("tspan", ["font-weight": "bold"], text: "\(entry.number)") + " " + SVGChart.escaped(entry.item.label))
+            svg.add(written: SVGChart.link(entry.item.href, text) + "\n")
         }
-        return s
     }
 
     /// Angle of the bandwidth line on screen (degrees), so its label follows it.
@@ -235,6 +257,4 @@ struct RooflineChart {
         let digits: [Character: Character] = ["0": "⁰", "1": "¹", "2": "²", "3": "³", "4": "⁴", "5": "⁵", "6": "⁶", "7": "⁷", "8": "⁸", "9": "⁹", "-": "⁻"]
         return "10" + String(String(exponent).compactMap { digits[$0] })
     }
-
-    private func escape(_ text: String) -> String { Markup.escape(text) }
 }

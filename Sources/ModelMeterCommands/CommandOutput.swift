@@ -55,15 +55,6 @@ func listItems(_ values: [String], option: String) throws -> [String] {
     return items
 }
 
-/// Checks a `--format` value against the formats a command accepts (case-insensitive).
-func checkedFormat(_ format: String, accepted: [String]) throws -> String {
-    let lowered = format.lowercased()
-    guard accepted.contains(lowered) else {
-        throw ModelMeterError.unknownName(kind: "format", name: format, accepted: accepted)
-    }
-    return lowered
-}
-
 /// Writes a report to stdout (returned as text) or, atomically, to a file.
 enum OutputFile {
     /// Returns `text` for stdout when `path` is nil; otherwise writes it to `path` and returns "".

@@ -22,8 +22,8 @@ struct CompareCommand: TextCommand {
     @Option(help: "Measured profile: a file or a folder of them.")
     var measured: String
 
-    @Option(help: "Runtime profile of the forecast: hf-eager (default) or vllm.")
-    var runtime: String = "hf-eager"
+    @Option(help: "Runtime profile of the forecast.")
+    var runtime: RuntimeName = .hfEager
 
     @Option(help: "Project root holding context/measurements/fits/ (default: the current folder).")
     var root: String = "."
@@ -34,13 +34,12 @@ struct CompareCommand: TextCommand {
     @Option(help: "JSON file describing a GPU the catalog lacks (conflicts with --gpu).")
     var gpuSpec: String?
 
-    @Option(help: "Output format: text or json.")
-    var format: String = "text"
+    @Option(help: "Output format.")
+    var format: TextOrJSON = .text
 
     func execute() throws -> String {
-        let format = try checkedFormat(format, accepted: ["text", "json"])
         if let gpu, let gpuSpec { throw CommandLineError("--gpu \(gpu) and --gpu-spec \(gpuSpec) conflict: give one of them") }
-        let profilePath = try ProfileFit.profilePath(root: root, runtime: runtime)
+        let profilePath = try ProfileFit.profilePath(root: root, runtime: runtime.description)
         let profile = try RuntimeProfile.load(profilePath)
         let measuredProfile = try MeasuredProfile.read(measured)
         let spec: GPUSpec
@@ -56,7 +55,7 @@ struct CompareCommand: TextCommand {
             rows.append((stage, try StageComparison(stage, gpu: spec, profile: profile)))
         }
         switch format {
-        case "json":
+        case .json:
             return JSONValue.object([
                 ("tool", .string("modelmeter compare")),
                 ("measured", .string(measured)),
@@ -81,7 +80,7 @@ struct CompareCommand: TextCommand {
                     ]))
                 })),
             ]).rendered() + "\n"
-        default:
+        case .text:
             return rows.map { text($0, $1, gpu: spec, profile: profile, profilePath: profilePath) }.joined(separator: "\n")
         }
     }

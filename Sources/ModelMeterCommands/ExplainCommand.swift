@@ -26,20 +26,19 @@ struct ExplainCommand: TextCommand {
     var model: String?
 
     @Option(help: "With --model on a deepseek_v2/deepseek_v3 config: naive (default) or absorbed latent attention.")
-    var mla: String?
+    var mla: LatentAttentionMode?
 
-    @Option(help: "Output format: text or json.")
-    var format: String = "text"
+    @Option(help: "Output format.")
+    var format: TextOrJSON = .text
 
     @OptionGroup var hardware: HardwareOptions
 
     func execute() throws -> String {
-        let format = try checkedFormat(format, accepted: ["text", "json"])
         let recipe: LayerRecipe
         if let model, OCRModel(rawValue: model.lowercased()) == nil {
-            recipe = try ConfigDecoder(path: model, latentMode: try LatentAttentionMode.named(mla ?? "naive")).recipe(for: layer)
+            recipe = try ConfigDecoder(path: model, latentMode: mla ?? .naive).recipe(for: layer)
         } else {
-            if let mla { throw CommandLineError("--mla \(mla) needs --model CONFIG.json (a deepseek_v2 or deepseek_v3 config)") }
+            if let mla { throw CommandLineError("--mla \(mla.rawValue) needs --model CONFIG.json (a deepseek_v2 or deepseek_v3 config)") }
             recipe = try (try model.map(OCRModel.named) ?? .deepseekOCR).description.recipe(named: layer)
         }
         let (gpu, precision) = try hardware.checked()
@@ -52,7 +51,7 @@ struct ExplainCommand: TextCommand {
                 layer: recipe.name, what: "--set " + settings.joined(separator: " "),
                 reason: "\(overflow); " + largestFitting(recipe, gpu: gpu, precision: precision))
         }
-        return format == "json" ? explanation.json.rendered() + "\n" : explanation.text
+        return format == .json ? explanation.json.rendered() + "\n" : explanation.text
     }
 
     /// For each `--set key=value` that overflows, the largest value of that key that evaluates in

@@ -1,5 +1,6 @@
 import DeepSeekOCR
 import Foundation
+import LiterateReport
 import ModelMeter
 
 /// Everything `modelmeter explain` shows for one layer: its symbols, one evaluated row per
@@ -33,7 +34,8 @@ struct LayerExplanation {
     let forwardRows: [Row]
     let backwardRows: [Row]
     /// The layer's symbols, then any other symbol its rows' formulas use (e.g. the neck widths
-    /// `Cn`, `C₂`, `C₃` of ImageEncoderViT), each name–value pair once.
+    /// `Cn`, `C₂`, `C₃` of ImageEncoderViT): ``LayerSymbols/defined(in:)``, the list the layer
+    /// pages show.
     let symbols: [Symbol]
 
     init(recipe: LayerRecipe, settings: [String], gpu: GPUSpec, precision: Precision) throws {
@@ -45,15 +47,7 @@ struct LayerExplanation {
         self.precision = precision
         roofline = try RooflinePoint(cost: metrics.forward, gpu: gpu, precision: precision)
         let costRows = layer.costRows()
-        var symbols = layer.symbols
-        for case let .term(term, _) in costRows {
-            let formulas = [term.forwardFLOPs, term.backwardFLOPs, term.forwardTraffic.total, term.backwardTraffic.total]
-            for symbol in formulas.flatMap(\.symbols)
-            where !symbols.contains(where: { $0.name == symbol.name && $0.value == symbol.value }) {
-                symbols.append(symbol)
-            }
-        }
-        self.symbols = symbols
+        symbols = LayerSymbols.defined(in: layer)
         forwardRows = try costRows.map { try Self.row($0, backward: false, precision: precision) }
         backwardRows = try costRows.map { try Self.row($0, backward: true, precision: precision) }
     }

@@ -8,13 +8,11 @@ struct ListCommand: TextCommand {
         commandName: "list",
         abstract: "List the layer types, resolution modes, catalog GPUs, or config.json decoders side by side (models).")
 
-    static let subjects = ["layers", "modes", "gpus", "models"]
-
-    @Argument(help: "What to list: layers, modes, gpus or models.")
-    var subject: String
+    @Argument(help: "What to list.")
+    var subject: ListSubject
 
     @Option(help: """
-        A decoder's config.json. list layers --model X: the classes of the module tree transformers 5.23 \
+        A decoder's config.json. list layers --model X: the classes of the module tree transformers 5.25 \
         builds from it (or, with deepseek-ocr-2, that model's layer types); list models --model A --model B …: \
         the models side by side with DeepSeek-OCR's decoder.
         """)
@@ -26,28 +24,16 @@ struct ListCommand: TextCommand {
     @Option(parsing: .unconditional, help: "With list models: cached positions of the decode step (default 1024).")
     var context: Int = 1024
 
-    @Option(help: "With list models: naive (transformers, default) or absorbed latent attention for deepseek_v2/v3 configs.")
-    var mla: String = LatentAttentionMode.naive.rawValue
+    @Option(help: "With list models: naive (transformers) or absorbed latent attention for deepseek_v2/v3 configs.")
+    var mla: LatentAttentionMode = .naive
 
     @OptionGroup var hardware: HardwareOptions
 
     func execute() throws -> String {
         let rows: [[String]]
-        if subject.lowercased() == "models" {
-            let (gpu, precision) = try hardware.checked()
-            let entries = [DecoderComparison.Entry.deepSeekOCR(kernel: .sdpa)]
-                + (try model.map { path in
-                    DecoderComparison.Entry.config(
-                        try ConfigDecoder(path: path, latentMode: try LatentAttentionMode.named(mla)), kernel: .sdpa)
-                })
-            return try DecoderComparison(
-                entries: entries, gpu: gpu, precision: precision,
-                prefillTokens: try ModelMeterError.requirePositive(tokens, "--tokens", in: "list models"),
-                context: try ModelMeterError.requirePositive(context, "--context", in: "list models")).markdown
-        }
-        if !model.isEmpty {
-            guard subject.lowercased() == "layers", let model = model.first, self.model.count == 1 else {
-                throw CommandLineError("--model applies to list layers (one config) and list models, not list \(subject)")
+        if !model.isEmpty, subject != .models {
+            guard subject == .layers, let model = model.first, self.model.count == 1 else {
+                throw CommandLineError("--model applies to list layers (one config) and list models, not list \(subject.rawValue)")
             }
             if let ocrModel = OCRModel(rawValue: model.lowercased()) {
                 return Self.layerTable(ocrModel.description)
@@ -58,12 +44,23 @@ struct ListCommand: TextCommand {
             }
             return alignedColumns(rows, indent: "").joined(separator: "\n") + "\n"
         }
-        switch subject.lowercased() {
-        case "layers":
+        switch subject {
+        case .models:
+            let (gpu, precision) = try hardware.checked()
+            let entries = [DecoderComparison.Entry.deepSeekOCR(kernel: .sdpa)]
+                + (try model.map { path in
+                    DecoderComparison.Entry.config(
+                        try ConfigDecoder(path: path, latentMode: mla), kernel: .sdpa)
+                })
+            return try DecoderComparison(
+                entries: entries, gpu: gpu, precision: precision,
+                prefillTokens: try ModelMeterError.requirePositive(tokens, "--tokens", in: "list models"),
+                context: try ModelMeterError.requirePositive(context, "--context", in: "list models")).markdown
+        case .layers:
             return Self.layerTable(OCRModel.deepseekOCR.description)
-        case "modes":
+        case .modes:
             rows = [["mode", "base", "image", "crops", "vision tokens per page"]] + (try VisionMode.allCases.map(Self.modeRow))
-        case "gpus":
+        case .gpus:
             rows = [["id", "name", "bf16 tensor-core roof", "accumulate", "CUDA-core roof", "bandwidth", "memory", "source"]]
                 + GPUCatalog.all.map { gpu in
                     let bf16 = gpu.tensorCorePeaks["bf16"]
@@ -73,8 +70,6 @@ struct ListCommand: TextCommand {
                         "\(Self.number(gpu.memoryGB)) GB", gpu.source,
                     ]
                 }
-        default:
-            throw ModelMeterError.unknownName(kind: "list subject", name: subject, accepted: Self.subjects)
         }
         return alignedColumns(rows, indent: "").joined(separator: "\n") + "\n"
     }

@@ -42,12 +42,17 @@ public struct ModelMeterCommand: ParsableCommand {
 
     /// The one-line form of `error`: the first line of swift-argument-parser's message
     /// (`Error: <message>`), plus its `See '… --help'` hint for syntax errors; the usage
-    /// screen in between is dropped.
+    /// screen in between is dropped. A bad value of an option with six or more values, which
+    /// the parser lists one per line (`- value`), gets the list on the same line.
     public static func errorLine(for error: Error) -> String {
         let lines = fullMessage(for: error, columns: 10_000)
             .split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard let first = lines.first else { return "Error: \(error)" }
         var line = first.hasPrefix("Error:") ? first : "Error: " + first
+        if line.hasSuffix(":") {
+            let values = lines.dropFirst().prefix { $0.hasPrefix("- ") }.map { String($0.dropFirst(2)) }
+            if !values.isEmpty { line += " " + values.joined(separator: ", ") + "." }
+        }
         if let hint = lines.dropFirst().first(where: { $0.hasPrefix("See '") }) {
             line += (line.last.map { ".?!".contains($0) } == true ? " " : ". ") + hint
         }

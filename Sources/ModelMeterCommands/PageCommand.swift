@@ -24,14 +24,14 @@ struct PageCommand: TextCommand {
     @Option(parsing: .unconditional, help: "Output tokens generated per page, N (default 1000: a dense page).")
     var outputTokens: Int = PageWorkload.defaultOutputTokens
 
-    @Option(help: "Prefill lm_head positions: last (serving engines such as vLLM, default) or all (Hugging Face forward).")
-    var prefillLogits: String = LogitPositions.last.rawValue
+    @Option(help: "Prefill lm_head positions: last (serving engines such as vLLM) or all (Hugging Face forward).")
+    var prefillLogits: LogitPositions = .last
 
-    @Option(help: "Output format: text, json or csv.")
-    var format: String = "text"
+    @Option(help: "Output format.")
+    var format: PageFormat = .text
 
-    @Option(help: "Sweep one dimension: output-tokens, batch, gpu, page or mode (needs --values).")
-    var sweep: String?
+    @Option(help: "Sweep one dimension (needs --values).")
+    var sweep: PageSweepDimension?
 
     @Option(help: "With --sweep: comma-separated values (numbers, GPU ids, WIDTHxHEIGHT page sizes or modes).")
     var values: String?
@@ -39,8 +39,8 @@ struct PageCommand: TextCommand {
     @Flag(help: "Add the serving analysis: the largest batch that fits, throughput and latency per batch.")
     var serving = false
 
-    @Option(help: "Add a forecast beside the bound with a fitted runtime profile: hf-eager or vllm (context/measurements/fits/<runtime>.json under --root).")
-    var runtime: String?
+    @Option(help: "Add a forecast beside the bound with a fitted runtime profile (context/measurements/fits/<runtime>.json under --root).")
+    var runtime: RuntimeName?
 
     @Option(help: "Project root holding context/measurements/fits/ (default: the current folder; used with --runtime).")
     var root: String = "."
@@ -59,12 +59,9 @@ struct PageCommand: TextCommand {
         if options.context != nil {
             throw CommandLineError("--context does not apply to page: decode runs every step from the prompt to the last output token")
         }
-        guard let logits = LogitPositions(rawValue: prefillLogits.lowercased()) else {
-            throw ModelMeterError.unknownName(kind: "prefill logits", name: prefillLogits, accepted: LogitPositions.allCases.map(\.rawValue))
-        }
         let (_, precision) = try hardware.checked()
         return try PageWorkload(
-            workload: try options.workload(), outputTokens: outputTokens, prefillLogits: logits, precision: precision)
+            workload: try options.workload(), outputTokens: outputTokens, prefillLogits: prefillLogits, precision: precision)
     }
 
     func execute() throws -> String {
@@ -78,14 +75,12 @@ struct PageCommand: TextCommand {
                 format: "page benchmark: %ld page points (page size x output tokens x batch x GPU) in %.3f s on one core (%.2f us per point; checksum %.6e)\n",
                 run.points, run.seconds, run.seconds * 1e6 / Double(run.points), run.checksum)
         }
-        let format = try checkedFormat(format, accepted: ["text", "json", "csv"])
-        if let path = options.configDecoderPath { return try configDecoderPage(path: path, format: format) }
+        if let path = options.configDecoderPath { return try configDecoderPage(path: path) }
         let page = try pageWorkload()
         let gpu = try hardware.selectedGPU()
-        if let sweep {
+        if let dimension = sweep {
             if runtime != nil { throw CommandLineError("--runtime does not apply to --sweep: sweeps print bounds only") }
-            let dimension = try PageSweepDimension.named(sweep)
-            guard let values else { throw CommandLineError("--sweep \(sweep) needs --values (comma-separated)") }
+            guard let values else { throw CommandLineError("--sweep \(dimension.rawValue) needs --values (comma-separated)") }
             if dimension == .page, options.page == nil, !page.workload.mode.cropMode {
                 throw CommandLineError("--sweep page needs crop mode (gundam); \(page.workload.mode.rawValue) has a single view")
             }
@@ -93,9 +88,9 @@ struct PageCommand: TextCommand {
                 base: page, gpu: gpu, dimension: dimension, values: try listItems([values], option: "--values"),
                 gpuNamed: GPUCatalog.named)
             switch format {
-            case "json": return result.json().rendered() + "\n"
-            case "csv": return result.csv()
-            default: return zip(result.labels, result.results).map { "\(sweep) = \($0):\n" + PageReport.text($1) }.joined(separator: "\n")
+            case .json: return result.json().rendered() + "\n"
+            case .csv: return result.csv()
+            case .text: return zip(result.labels, result.results).map { "\(dimension.rawValue) = \($0):\n" + PageReport.text($1) }.joined(separator: "\n")
             }
         }
         if values != nil { throw CommandLineError("--values needs --sweep (output-tokens, batch, gpu, page or mode)") }
@@ -108,7 +103,7 @@ struct PageCommand: TextCommand {
         var forecast: PageForecast?
         var continuous: ContinuousServing?
         if let runtime {
-            let path = try ProfileFit.profilePath(root: root, runtime: runtime)
+            let path = try ProfileFit.profilePath(root: root, runtime: runtime.description)
             let profile = try RuntimeProfile.load(path)
             forecast = try PageForecast(page: page, gpu: gpu, profile: profile, profileFile: path, evaluator: evaluator)
             if serving, let settings = profile.serving {
@@ -116,7 +111,7 @@ struct PageCommand: TextCommand {
             }
         }
         switch format {
-        case "json":
+        case .json:
             guard case let .object(fields) = PageReport.json(result) else { return "" }
             var extra: [(String, JSONValue)] = [("timesAre", .string("roofline lower bounds; the forecast object, when present, holds the forecast"))]
             if let forecast { extra.append(("forecast", forecast.json())) }
@@ -125,10 +120,10 @@ struct PageCommand: TextCommand {
                 extra.append(("serving", .object(servingFields + (continuous.map { [("continuousBatching", $0.json())] } ?? []))))
             }
             return JSONValue.object(fields + extra).rendered() + "\n"
-        case "csv":
+        case .csv:
             if runtime != nil { throw CommandLineError("--runtime adds a forecast to text and json; csv has the bound only") }
             return PageSweep(dimension: .batch, labels: ["\(page.batch)"], results: [result]).csv()
-        default:
+        case .text:
             var text = PageReport.text(result)
             if let forecast { text += forecast.text(bound: result) }
             if let analysis { text += servingText(analysis) }
@@ -139,7 +134,7 @@ struct PageCommand: TextCommand {
 
     /// `--model CONFIG.json`: a text-only job on the decoder, a prefill of `--prompt-tokens`
     /// (default 10) positions and `--output-tokens` decode steps, as text or JSON.
-    private func configDecoderPage(path: String, format: String) throws -> String {
+    private func configDecoderPage(path: String) throws -> String {
         try options.requireNoVisionOptions(model: path)
         if options.tokens != nil {
             throw CommandLineError("--tokens does not apply to page: the prompt is --prompt-tokens positions")
@@ -147,14 +142,11 @@ struct PageCommand: TextCommand {
         if options.context != nil {
             throw CommandLineError("--context does not apply to page: decode runs every step from the prompt to the last output token")
         }
-        if let sweep { throw CommandLineError("--sweep \(sweep) applies to DeepSeek-OCR pages; sweep a config decoder with modelmeter sweep --model \(path)") }
+        if let sweep { throw CommandLineError("--sweep \(sweep.rawValue) applies to DeepSeek-OCR pages; sweep a config decoder with modelmeter sweep --model \(path)") }
         if values != nil { throw CommandLineError("--values needs --sweep, which applies to DeepSeek-OCR pages") }
         if serving { throw CommandLineError("--serving applies to DeepSeek-OCR pages, not to --model \(path)") }
         if let runtime { throw CommandLineError("--runtime \(runtime) applies to DeepSeek-OCR pages: its profiles were fitted on DeepSeek-OCR") }
-        if format == "csv" { throw CommandLineError("--format csv applies to DeepSeek-OCR pages; --model \(path) prints text or json") }
-        guard let logits = LogitPositions(rawValue: prefillLogits.lowercased()) else {
-            throw ModelMeterError.unknownName(kind: "prefill logits", name: prefillLogits, accepted: LogitPositions.allCases.map(\.rawValue))
-        }
+        if format == .csv { throw CommandLineError("--format csv applies to DeepSeek-OCR pages; --model \(path) prints text or json") }
         let decoder = try ConfigDecoder(path: path)
         let (gpu, precision) = try hardware.checked()
         let promptTokens = options.promptTokens ?? DecoderSettings().promptTextTokens
@@ -163,9 +155,9 @@ struct PageCommand: TextCommand {
         try WorkloadLimits.checkBatch(options.batch)
         let job = try DecoderJob(
             decoder: decoder, batch: options.batch, promptTokens: promptTokens, outputTokens: outputTokens,
-            kernel: try options.kernel(), prefillLogits: logits, precision: precision)
+            kernel: options.attention, prefillLogits: prefillLogits, precision: precision)
         let result = try job.result(gpu: gpu)
-        return format == "json" ? result.json().rendered() + "\n" : result.text()
+        return format == .json ? result.json().rendered() + "\n" : result.text()
     }
 
     private func servingJSON(_ analysis: ServingAnalysis) -> JSONValue {

@@ -17,14 +17,14 @@ struct ReportCommand: TextCommand {
     @OptionGroup var options: WorkloadOptions
     @OptionGroup var hardware: HardwareOptions
 
-    @Option(help: "Print a single report instead of the site: json, csv, md or html.")
-    var format: String?
+    @Option(help: "Print a single report instead of the site.")
+    var format: ReportFormat?
 
     @Option(help: """
-        With --format: vision, prefill, decode or all (default vision). Decoder modules are keyed \
+        With --format: the stages reported (default vision). Decoder modules are keyed \
         prefill/<path> and decode/<path>. The site always shows every stage.
         """)
-    var stage: String?
+    var stage: StageChoice?
 
     @Option(help: "With --format: write the report to this file instead of stdout.")
     var file: String?
@@ -36,7 +36,7 @@ struct ReportCommand: TextCommand {
     var root: String = "."
 
     @Option(help: "With --model on a deepseek_v2/deepseek_v3 config: naive (transformers' path, default) or absorbed (serving engines).")
-    var mla: String?
+    var mla: LatentAttentionMode?
 
     @Flag(help: "Pass raw HTML from hint docs into the HTML pages (scripts, handlers, embeds and script URLs are always removed).")
     var allowRawHTML = false
@@ -50,8 +50,8 @@ struct ReportCommand: TextCommand {
 
     func execute() throws -> String {
         if let path = options.configDecoderPath { return try configDecoderReport(path: path) }
-        if let mla { throw CommandLineError("--mla \(mla) needs --model CONFIG.json (a deepseek_v2 or deepseek_v3 config)") }
-        let wanted = try format.map { try checkedFormat($0, accepted: ["json", "csv", "md", "html"]) }
+        if let mla { throw CommandLineError("--mla \(mla.rawValue) needs --model CONFIG.json (a deepseek_v2 or deepseek_v3 config)") }
+        let wanted = format
         if let file, wanted == nil {
             throw CommandLineError("--file \(file) needs --format (json, csv, md or html)")
         }
@@ -59,9 +59,9 @@ struct ReportCommand: TextCommand {
         if wanted == nil { try PathLimits.check(output, option: "--output") }
         if let file { try PathLimits.check(file, option: "--file") }
         if let stage, wanted == nil {
-            throw CommandLineError("--stage \(stage) needs --format (json, csv, md or html); the site shows every stage")
+            throw CommandLineError("--stage \(stage.rawValue) needs --format (json, csv, md or html); the site shows every stage")
         }
-        let stages = wanted == nil ? ModelStage.allCases : try ModelStage.parseList(stage ?? ModelStage.vision.rawValue)
+        let stages = wanted == nil ? ModelStage.allCases : (stage ?? .vision).stages
         let report = try report(stages: stages)
         let generator = SiteGenerator(root: URL(fileURLWithPath: root), allowRawHTML: allowRawHTML)
         guard let wanted else {
@@ -70,11 +70,11 @@ struct ReportCommand: TextCommand {
         }
         let text: String
         switch wanted {
-        case "json": text = try report.json().rendered() + "\n"
-        case "csv": text = try report.csv()
-        default:
+        case .json: text = try report.json().rendered() + "\n"
+        case .csv: text = try report.csv()
+        case .md, .html:
             let page = try generator.summaryPage(report: report)
-            text = wanted == "md" ? page.markdown : page.html
+            text = wanted == .md ? page.markdown : page.html
         }
         return try OutputFile.write(text, to: file)
     }
@@ -85,22 +85,24 @@ struct ReportCommand: TextCommand {
     /// `--model CONFIG.json`: the decoder's prefill and/or decode step as JSON, or its site.
     private func configDecoderReport(path: String) throws -> String {
         // A config decoder prints JSON only; without --format it writes its knowledge base.
-        let wanted = try format.map { try checkedFormat($0, accepted: ["json"]) }
-        let decoder = try ConfigDecoder(path: path, latentMode: try LatentAttentionMode.named(mla ?? "naive"))
-        if let mla, decoder.config.latent == nil {
-            throw CommandLineError("--mla \(mla) applies to deepseek_v2/deepseek_v3 configs; \(decoder.config.source) is \(decoder.config.family.rawValue)")
+        if let format, format != .json {
+            throw ModelMeterError.unknownName(kind: "format", name: format.rawValue, accepted: ["json"])
         }
-        if wanted == nil { return try configDecoderSite(path: path, decoder: decoder) }
+        let decoder = try ConfigDecoder(path: path, latentMode: mla ?? .naive)
+        if let mla, decoder.config.latent == nil {
+            throw CommandLineError("--mla \(mla.rawValue) applies to deepseek_v2/deepseek_v3 configs; \(decoder.config.source) is \(decoder.config.family.rawValue)")
+        }
+        if format == nil { return try configDecoderSite(path: path, decoder: decoder) }
         // A config decoder has no image positions; its own max_position_embeddings bounds S and L.
         let settings = try options.decoderSettings(visionTokensPerPage: 0, positions: decoder.config.maxPositions)
         try WorkloadLimits.checkBatch(options.batch)
         let workload = DecoderWorkload(
             batch: options.batch,
-            prefillTokens: settings.prefillTokens, decodeContext: settings.decodeContext, kernel: try options.kernel(),
+            prefillTokens: settings.prefillTokens, decodeContext: settings.decodeContext, kernel: options.attention,
             logits: settings.logits)
         var stages: [ModelStage] = []
         if let stage {
-            stages = try ModelStage.parseList(stage).filter { stage != "all" || $0 != .vision }
+            stages = stage.stages.filter { stage != .all || $0 != .vision }
         } else {
             if workload.prefillTokens != nil { stages.append(.prefill) }
             if workload.decodeContext != nil { stages.append(.decode) }
@@ -126,7 +128,7 @@ struct ReportCommand: TextCommand {
         let tokens = settings.prefillTokens ?? min(Self.siteTokens, max(1, decoder.config.maxPositions / 2))
         let context = settings.decodeContext ?? min(tokens, decoder.config.maxPositions - 1)
         let workload = DecoderWorkload(
-            batch: options.batch, prefillTokens: tokens, decodeContext: context, kernel: try options.kernel(), logits: settings.logits)
+            batch: options.batch, prefillTokens: tokens, decodeContext: context, kernel: options.attention, logits: settings.logits)
         let (gpu, precision) = try hardware.checked()
         let report = try DecoderReport(decoder: decoder, workload: workload, gpu: gpu, precision: precision, stages: [.prefill, .decode])
         let generator = SiteGenerator(root: URL(fileURLWithPath: root), allowRawHTML: allowRawHTML)

@@ -28,11 +28,11 @@ struct SweepCommand: TextCommand {
     @Option(help: "With --over crops: comma-separated page sizes WIDTHxHEIGHT; each gets the vendor's grid.")
     var pages: [String] = []
 
-    @Option(help: "Stages summed per point: vision (default), prefill, decode or all (the page: vision + prefill + one decode step).")
-    var stage: String = ModelStage.vision.rawValue
+    @Option(help: "Stages summed per point; all is the page: vision + prefill + one decode step.")
+    var stage: StageChoice = .vision
 
-    @Option(help: "Table format: csv or json.")
-    var format: String = "csv"
+    @Option(help: "Table format.")
+    var format: TableFormat = .csv
 
     @Option(help: "Write SVG charts (FLOPs, I/O bytes, activation memory, time per GPU) to this folder.")
     var chartDir: String?
@@ -48,14 +48,9 @@ struct SweepCommand: TextCommand {
 
     @OptionGroup var options: WorkloadOptions
 
-    @Option(help: "Keep only this catalog GPU in the time columns (default: every catalog GPU).")
-    var gpu: String?
-
-    @Option(help: "JSON file describing a GPU the catalog lacks; added to the time columns.")
-    var gpuSpec: String?
-
-    @Option(help: "Storage precision: bf16, fp16, fp32 or fp8.")
-    var precision: String = Precision.bf16.rawValue
+    /// `--gpu` keeps only that catalog GPU in the time columns (default: every catalog GPU);
+    /// `--gpu-spec` adds its GPU to them.
+    @OptionGroup var hardware: HardwareOptions
 
     /// The largest `--points`: 10 times the documented benchmark, about 1.5 s in a release build
     /// (15 µs per point, polynomial arithmetic) and a few seconds in a debug one.
@@ -66,7 +61,6 @@ struct SweepCommand: TextCommand {
     static let maximumDirectBenchmarkPoints = 200
 
     func execute() throws -> String {
-        let format = try checkedFormat(format, accepted: ["csv", "json"])
         if let chartDir {
             guard !chartDir.isEmpty else { throw CommandLineError("--chart-dir is empty; name the folder for the charts, e.g. charts") }
             try PathLimits.check(chartDir, option: "--chart-dir")
@@ -76,16 +70,16 @@ struct SweepCommand: TextCommand {
         guard let dimension = Sweep.Dimension(rawValue: over.lowercased()) else {
             throw ModelMeterError.unknownName(kind: "sweep dimension", name: over, accepted: Sweep.Dimension.allCases.map(\.rawValue))
         }
-        let precision = try parsePrecision(precision)
+        let precision = hardware.precision
         var gpus = GPUCatalog.all
-        if let gpu {
+        if let gpu = hardware.gpu {
             let chosen = try GPUCatalog.named(gpu)
             _ = try chosen.tensorCorePeak(for: precision)
             gpus = [chosen]
         }
-        if let gpuSpec { gpus.append(try GPUSpecFile.load(path: gpuSpec)) }
+        if let gpuSpec = hardware.gpuSpec { gpus.append(try GPUSpecFile.load(path: gpuSpec)) }
         let base = try options.workload()
-        let stages = try ModelStage.parseList(stage)
+        let stages = stage.stages
         if let points { return try benchmark(points: points, base: base, precision: precision, gpus: gpus, stages: stages) }
 
         let sweep = Sweep(
@@ -96,14 +90,14 @@ struct SweepCommand: TextCommand {
             let xTitle = pages.isEmpty ? nil : "page size in pixels (crop grid the vendor picks)"
             try OutputFile.writeAll(result.charts(xTitle: xTitle).map { (name: $0.fileName, text: $0.svg()) }, to: chartDir)
         }
-        let text = format == "json" ? result.json().rendered() + "\n" : result.csv()
+        let text = format == .json ? result.json().rendered() + "\n" : result.csv()
         return try OutputFile.write(text, to: file)
     }
 
     /// `--model CONFIG.json`: the decoder over batch sizes (`--over batch`) or prompt lengths
     /// (`--over tokens`, each with a decode step right after it); `--stage` prefill, decode or
     /// all (vision, the default, means both decoder stages: a config decoder has no vision stack).
-    private func configDecoderSweep(path: String, format: String) throws -> String {
+    private func configDecoderSweep(path: String, format: TableFormat) throws -> String {
         try options.requireNoVisionOptions(model: path)
         guard let dimension = DecoderSweep.Dimension(rawValue: over.lowercased()) else {
             throw CommandLineError("--over \(over) needs an image; --model \(path) sweeps over batch or tokens")
@@ -114,23 +108,22 @@ struct SweepCommand: TextCommand {
         if dimension == .tokens, options.tokens != nil || options.context != nil {
             throw CommandLineError("--over tokens sets S and L = S per point; drop --tokens and --context")
         }
-        let precision = try parsePrecision(precision)
+        let precision = hardware.precision
         var gpus = GPUCatalog.all
-        if let gpu {
+        if let gpu = hardware.gpu {
             let chosen = try GPUCatalog.named(gpu)
             _ = try chosen.tensorCorePeak(for: precision)
             gpus = [chosen]
         }
-        if let gpuSpec { gpus.append(try GPUSpecFile.load(path: gpuSpec)) }
+        if let gpuSpec = hardware.gpuSpec { gpus.append(try GPUSpecFile.load(path: gpuSpec)) }
         let decoder = try ConfigDecoder(path: path)
         let settings = try options.decoderSettings(visionTokensPerPage: 0, positions: decoder.config.maxPositions)
         try WorkloadLimits.checkBatch(options.batch)
         let tokens = settings.prefillTokens ?? min(DecoderSweep.defaultTokens, max(1, decoder.config.maxPositions / 2))
         let base = DecoderWorkload(
             batch: options.batch, prefillTokens: tokens, decodeContext: settings.decodeContext ?? min(tokens, decoder.config.maxPositions - 1),
-            kernel: try options.kernel(), logits: settings.logits)
-        let stages = stage.lowercased() == ModelStage.vision.rawValue
-            ? [ModelStage.prefill, .decode] : try ModelStage.parseList(stage).filter { $0 != .vision }
+            kernel: options.attention, logits: settings.logits)
+        let stages = stage == .vision ? [ModelStage.prefill, .decode] : stage.stages.filter { $0 != .vision }
         var numbers: [Int] = []
         for text in try listItems(values, option: "--values") {
             guard let number = Int(text) else {
@@ -141,7 +134,7 @@ struct SweepCommand: TextCommand {
         if numbers.isEmpty { numbers = dimension == .batch ? Sweep.defaultBatches : DecoderSweep.defaultTokenValues.filter { $0 < decoder.config.maxPositions } }
         let sweep = try DecoderSweep(
             decoder: decoder, dimension: dimension, values: numbers, base: base, stages: stages, precision: precision, gpus: gpus)
-        let text = format == "json" ? sweep.json().rendered() + "\n" : sweep.csv()
+        let text = format == .json ? sweep.json().rendered() + "\n" : sweep.csv()
         return try OutputFile.write(text, to: file)
     }
 

@@ -10,15 +10,15 @@ struct WorkloadOptions: ParsableArguments {
     @Option(help: """
         Model: deepseek-ocr (default) or deepseek-ocr-2 (one mode, gundam: base 1024, crops 768); or a decoder's \
         config.json (a path; model_type llama, mistral, qwen2, deepseek_v2 or deepseek_v3) for report, page, sweep, \
-        explain and list: the module tree transformers 5.23 builds from it, with --tokens S and/or --context L.
+        explain and list: the module tree transformers 5.25 builds from it, with --tokens S and/or --context L.
         """)
     var model: String = OCRModel.deepseekOCR.rawValue
 
     /// `--model` when it names a `config.json` (a path, or a name ending in `.json`), else nil.
     var configDecoderPath: String? { model.hasSuffix(".json") || model.contains("/") ? model : nil }
 
-    @Option(help: "Vendor mode: tiny, small, base, large or gundam.")
-    var mode: String = "gundam"
+    @Option(help: "Vendor mode (DeepSeek-OCR 2 runs gundam only).")
+    var mode: VisionMode = .gundam
 
     @Option(help: "Crop grid WxH for gundam (width tiles x height tiles, at most 9 crops), e.g. 2x3.")
     var crops: String?
@@ -38,17 +38,17 @@ struct WorkloadOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Pages processed together.")
     var batch: Int = 1
 
-    @Option(help: "Attention kernel: sdpa (fused, default) or eager (scores materialised); --sam-attention and --clip-attention set an encoder apart.")
-    var attention: String = AttentionKernel.sdpa.rawValue
+    @Option(help: "Attention kernel: sdpa (fused) or eager (scores materialised); --sam-attention and --clip-attention set an encoder apart.")
+    var attention: AttentionKernel = .sdpa
 
     @Option(help: "Attention kernel of SAM alone (overrides --attention), e.g. eager as CPU autograd runs its masked attention.")
-    var samAttention: String?
+    var samAttention: AttentionKernel?
 
     @Option(help: "Attention kernel of CLIP alone (overrides --attention).")
-    var clipAttention: String?
+    var clipAttention: AttentionKernel?
 
-    @Option(help: "Projector: linear (what DeepSeek-OCR ships, default) or mlp_gelu.")
-    var projector: String = "linear"
+    @Option(help: "Projector: linear (what DeepSeek-OCR ships) or mlp_gelu.")
+    var projector: ProjectorChoice = .linear
 
     @Option(parsing: .unconditional, help: "With --projector mlp_gelu: Linear layers, GELU between them (default 2).")
     var projectorDepth: Int?
@@ -62,15 +62,14 @@ struct WorkloadOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Prompt text tokens besides the image (BOS + instruction; default 10).")
     var promptTokens: Int?
 
-    @Option(help: "Positions lm_head turns into logits: all (Hugging Face forward, default) or last (serving engines).")
-    var logits: String = LogitPositions.all.rawValue
+    @Option(help: "Positions lm_head turns into logits: all (Hugging Face forward) or last (serving engines).")
+    var logits: LogitPositions = .all
 
     /// The workload these options describe; throws a one-line error for any bad value.
     func workload() throws -> Workload {
         if let path = configDecoderPath {
             throw CommandLineError("--model \(path): a config.json decoder works with report, page, sweep, explain and list")
         }
-        let mode = try VisionMode.named(mode)
         let model = try OCRModel.named(model)
         try model.check(mode)
         try PageCropping.checkRange(minimumCrops: minCrops, maximumCrops: maxCrops)
@@ -91,8 +90,8 @@ struct WorkloadOptions: ParsableArguments {
                 for: size, minimumCrops: minCrops, maximumCrops: maxCrops, cropSide: model.imageSize(mode))
         }
         var workload = try Workload(
-            mode: mode, crops: grid, batch: batch, kernel: try kernel(), projectorType: try projectorType(), page: pageSize,
-            samKernel: try samAttention.map(AttentionKernel.named), clipKernel: try clipAttention.map(AttentionKernel.named)
+            mode: mode, crops: grid, batch: batch, kernel: attention, projectorType: try projectorType(), page: pageSize,
+            samKernel: samAttention, clipKernel: clipAttention
         ).running(model)
         workload.decoder = try decoderSettings(visionTokensPerPage: workload.visionTokensPerPage)
         return workload
@@ -116,57 +115,39 @@ struct WorkloadOptions: ParsableArguments {
             try WorkloadLimits.checkPositions(context, "--context", allowZero: true, largest: positions - 1, maxPositions: positions)
             settings.decodeContext = context
         }
-        guard let logitPositions = LogitPositions(rawValue: logits.lowercased()) else {
-            throw ModelMeterError.unknownName(kind: "logits setting", name: logits, accepted: LogitPositions.allCases.map(\.rawValue))
-        }
-        settings.logits = logitPositions
+        settings.logits = logits
         return settings
     }
 
-    func kernel() throws -> AttentionKernel { try AttentionKernel.named(attention) }
-
     /// `--projector` with `--projector-depth`.
     func projectorType() throws -> ProjectorType {
-        switch projector.lowercased() {
-        case "linear":
+        switch projector {
+        case .linear:
             if let projectorDepth {
                 throw CommandLineError("--projector-depth \(projectorDepth) needs --projector mlp_gelu; linear has one layer")
             }
             return .linear
-        case "mlp_gelu":
+        case .mlpGELU:
             let depth = projectorDepth ?? 2
             try ModelMeterError.requirePositive(depth, "--projector-depth", in: "MlpProjector")
             try ModelMeterError.requireAtMost(
                 depth, WorkloadLimits.projectorDepth, "--projector-depth", in: "MlpProjector",
                 because: "32 times the vendor's 2 Linear layers")
             return .mlpGELU(depth: depth)
-        default:
-            throw ModelMeterError.unknownName(kind: "projector", name: projector, accepted: ["linear", "mlp_gelu"])
         }
     }
 }
 
-
-/// Parses a storage precision name (`bf16`, `fp16`, `fp32`, `fp8`), case-insensitively.
-func parsePrecision(_ text: String) throws -> Precision {
-    guard let value = Precision(rawValue: text.lowercased()) else {
-        throw ModelMeterError.unknownName(kind: "precision", name: text, accepted: Precision.allCases.map(\.rawValue))
-    }
-    return value
-}
-
 /// Options that pick where it runs: a catalog GPU or a spec file, and the storage precision.
 struct HardwareOptions: ParsableArguments {
-    @Option(help: "GPU from the catalog (default rtx5090; see `modelmeter list gpus`).")
+    @Option(help: "GPU from the catalog (see `modelmeter list gpus`; default rtx5090; sweep: keeps only this GPU, default every catalog GPU).")
     var gpu: String?
 
-    @Option(help: "JSON file describing a GPU the catalog lacks (conflicts with --gpu).")
+    @Option(help: "JSON file describing a GPU the catalog lacks (conflicts with --gpu; sweep: added to the catalog's GPUs).")
     var gpuSpec: String?
 
-    @Option(help: "Storage precision: bf16, fp16, fp32 or fp8.")
-    var precision: String = Precision.bf16.rawValue
-
-    func storagePrecision() throws -> Precision { try parsePrecision(precision) }
+    @Option(help: "Storage precision.")
+    var precision: Precision = .bf16
 
     /// The chosen GPU: `--gpu`, `--gpu-spec`, or the catalog default.
     func selectedGPU() throws -> GPUSpec {
@@ -179,7 +160,6 @@ struct HardwareOptions: ParsableArguments {
 
     /// The GPU and precision, checked together: the GPU must have a roof at that precision.
     func checked() throws -> (gpu: GPUSpec, precision: Precision) {
-        let precision = try storagePrecision()
         let gpu = try selectedGPU()
         _ = try gpu.tensorCorePeak(for: precision)
         return (gpu, precision)
@@ -195,12 +175,12 @@ extension WorkloadOptions {
         }
         if let page { throw refuse("--page \(page)") }
         if let crops { throw refuse("--crops \(crops)") }
-        if mode != "gundam" { throw refuse("--mode \(mode)") }
+        if mode != .gundam { throw refuse("--mode \(mode.rawValue)") }
         if minCrops != CropGrid.defaultMinimumCrops { throw refuse("--min-crops \(minCrops)") }
         if maxCrops != CropGrid.defaultMaximumCrops { throw refuse("--max-crops \(maxCrops)") }
-        if let samAttention { throw refuse("--sam-attention \(samAttention)") }
-        if let clipAttention { throw refuse("--clip-attention \(clipAttention)") }
-        if projector != "linear" { throw refuse("--projector \(projector)") }
+        if let samAttention { throw refuse("--sam-attention \(samAttention.rawValue)") }
+        if let clipAttention { throw refuse("--clip-attention \(clipAttention.rawValue)") }
+        if projector != .linear { throw refuse("--projector \(projector.rawValue)") }
         if let projectorDepth { throw refuse("--projector-depth \(projectorDepth)") }
     }
 }

@@ -4,7 +4,7 @@ import ModelMeter
 @testable import DeepSeekOCR
 
 /// One `tools/reference/decoder_reference.py` document: FlopCounterMode on the `transformers`
-/// 5.23 `…ForCausalLM` built from a `config.json` (random weights, eager attention and experts).
+/// 5.25 `…ForCausalLM` built from a `config.json` (random weights, eager attention and experts).
 struct DecoderReferenceDocument: Decodable {
     struct Source: Decodable { let dtype: String }
     struct Count: Decodable { let total: Int }

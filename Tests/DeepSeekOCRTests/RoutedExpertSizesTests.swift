@@ -2,7 +2,7 @@ import Testing
 import ModelMeter
 @testable import DeepSeekOCR
 
-/// DeepSeek-OCR's `RoutedExperts` (a ModuleList of E MLPs) and transformers 5.23's
+/// DeepSeek-OCR's `RoutedExperts` (a ModuleList of E MLPs) and transformers 5.25's
 /// `DeepseekV2Experts` (3-D weights) name and size their experts through one block.
 @Suite struct RoutedExpertSizesTests {
     /// DeepSeek-OCR's MoE: D = 1280, F = 896, E = 64, k = 6.

@@ -118,7 +118,8 @@ import Testing
         BadInput(arguments: ["compare", "--measured", "/nonexistent/profile"],
                  message: "Error: malformed measured profile path '/nonexistent/profile': expected an existing file or folder"),
         BadInput(arguments: ["compare", "--measured", ".", "--runtime", "tgi"],
-                 message: "Error: unknown runtime 'tgi'; accepted: hf-eager, vllm"),
+                 message: "Error: The value 'tgi' is invalid for '--runtime <runtime>'. Please provide one of 'hf-eager' and 'vllm'. "
+                    + "See 'modelmeter compare --help' for more information."),
         BadInput(arguments: ["page", "--runtime", "vllm", "--format", "csv"],
                  message: "Error: --runtime adds a forecast to text and json; csv has the bound only"),
         BadInput(arguments: ["page", "--runtime", "vllm", "--root", "/nonexistent"],

@@ -291,8 +291,10 @@ struct CompareHostileTests {
             }
         }
         let folder = FileManager.default.temporaryDirectory
-        HostileCLITests.expectOneLine(try Self.run(["page", "--runtime", "../../etc/passwd"], in: folder), ["runtime", "hf-eager, vllm"])
-        HostileCLITests.expectOneLine(try Self.run(["compare", "--measured", seed, "--runtime", ""], in: folder), ["runtime"])
+        // A name outside the profiles is refused by the parser (exit 64) before any path is built from it.
+        HostileCLITests.expectOneLine(
+            try Self.run(["page", "--runtime", "../../etc/passwd"], in: folder), status: 64, ["'--runtime <runtime>'", "'hf-eager' and 'vllm'"])
+        HostileCLITests.expectOneLine(try Self.run(["compare", "--measured", seed, "--runtime", ""], in: folder), status: 64, ["runtime"])
     }
 
     @Test("fit never replaces a file it did not write; compare and fit to a full device end with one Error line")

@@ -81,7 +81,8 @@ import Testing
         BadInput(arguments: ["report", "--model", config, "--format", "json"],
                  message: "Error: --model \(config) needs --tokens S (a prefill) and/or --context L (a decode step)"),
         BadInput(arguments: ["report", "--model", config, "--format", "json", "--tokens", "4", "--mla", "fused"],
-                 message: "Error: unknown MLA mode 'fused'; accepted: naive, absorbed"),
+                 message: "Error: The value 'fused' is invalid for '--mla <mla>'. Please provide one of 'naive' and 'absorbed'. "
+                    + "See 'modelmeter report --help' for more information."),
         BadInput(arguments: ["report", "--model", config, "--format", "json", "--stage", "vision", "--tokens", "4"],
                  message: "Error: workload: invalid stage vision: a config.json decoder has prefill and decode stages only"),
     ]

@@ -14,14 +14,8 @@ import Testing
     }
 
     static let cases: [Case] = [
-        Case(arguments: ["report", "--format", "json", "--mode", "huge"], fragments: ["'huge'", "accepted: tiny, small, base, large, gundam"]),
         Case(arguments: ["report", "--format", "json", "--gpu", "v100"], fragments: ["'v100'", "accepted: rtx5090, rtx4090, h100-sxm, h100-pcie, a100-sxm-80gb, l40s"]),
         Case(arguments: ["explain", "Conv3d"], fragments: ["'Conv3d'", "accepted: Attention, Block,"]),
-        Case(arguments: ["report", "--format", "json", "--precision", "int4"], fragments: ["'int4'", "accepted: bf16, fp16, fp32, fp8"]),
-        Case(arguments: ["report", "--format", "json", "--attention", "flash"], fragments: ["'flash'", "accepted: sdpa, eager"]),
-        Case(arguments: ["report", "--format", "yaml"], fragments: ["'yaml'", "accepted: json, csv, md, html"]),
-        Case(arguments: ["explain", "Block", "--format", "yaml"], fragments: ["'yaml'", "accepted: text, json"]),
-        Case(arguments: ["sweep", "--over", "batch", "--format", "yaml"], fragments: ["'yaml'", "accepted: csv, json"]),
         Case(arguments: ["report", "--format", "json", "--crops", "2by3"], fragments: ["'2by3'", "expected WxH"]),
         Case(arguments: ["report", "--format", "json", "--page", "1654*2339"], fragments: ["'1654*2339'", "expected WIDTHxHEIGHT"]),
         Case(arguments: ["report", "--format", "json", "--page", "0x2339"], fragments: ["0x2339", "0 is not positive"]),
@@ -37,8 +31,20 @@ import Testing
         Case(arguments: ["report", "--format", "json", "--page", "1654x2339", "--crops", "2x2"], fragments: ["--page 1654x2339", "--crops 2x2", "conflict"]),
         Case(arguments: ["report", "--format", "json", "--gpu-spec", "/nonexistent/gpu.json"], fragments: ["/nonexistent/gpu.json", "does not exist"]),
         Case(arguments: ["report", "--format", "json", "--gpu", "a100-sxm-80gb", "--precision", "fp8"], fragments: ["'fp8'", "accepted: bf16, fp16, fp32"]),
-        Case(arguments: ["list", "tables"], fragments: ["'tables'", "accepted: layers, modes, gpus"]),
-        Case(arguments: ["sweep", "--over", "pixels"], fragments: ["'pixels'", "accepted: resolution, crops, batch"]),
+        // Options with a fixed value set: swift-argument-parser names the option, the value and
+        // every accepted value on one line, with its --help hint, exit 64 (EX_USAGE).
+        Case(arguments: ["report", "--format", "json", "--mode", "huge"],
+             fragments: ["'huge'", "'--mode <mode>'", "one of 'tiny', 'small', 'base', 'large' or 'gundam'"], status: 64),
+        Case(arguments: ["report", "--format", "json", "--precision", "int4"],
+             fragments: ["'int4'", "'--precision <precision>'", "one of 'bf16', 'fp16', 'fp32' or 'fp8'"], status: 64),
+        Case(arguments: ["report", "--format", "json", "--attention", "flash"],
+             fragments: ["'flash'", "'--attention <attention>'", "one of 'sdpa' and 'eager'"], status: 64),
+        Case(arguments: ["report", "--format", "yaml"], fragments: ["'yaml'", "'--format <format>'", "one of 'json', 'csv', 'md' or 'html'"], status: 64),
+        Case(arguments: ["explain", "Block", "--format", "yaml"], fragments: ["'yaml'", "'--format <format>'", "one of 'text' and 'json'"], status: 64),
+        Case(arguments: ["sweep", "--over", "batch", "--format", "yaml"], fragments: ["'yaml'", "one of 'csv' and 'json'"], status: 64),
+        Case(arguments: ["list", "tables"], fragments: ["'tables'", "'<subject>'", "one of 'layers', 'modes', 'gpus' or 'models'"], status: 64),
+        Case(arguments: ["sweep", "--over", "pixels"], fragments: ["'pixels'", "'--over <over>'", "one of 'resolution', 'crops' or 'batch'"], status: 64),
+        Case(arguments: ["report", "--mode", "huge", "--batch", "2"], fragments: ["'huge'", "See 'modelmeter report --help'"], status: 64),
         // Syntax errors: swift-argument-parser's message and its --help hint, exit 64 (EX_USAGE).
         Case(arguments: ["report", "--batch", "many"], fragments: ["'many'", "--batch", "See 'modelmeter report --help'"], status: 64),
         Case(arguments: ["explain"], fragments: ["<layer>", "See 'modelmeter explain --help'"], status: 64),
@@ -101,7 +107,7 @@ import Testing
         try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
         try Data("previous".utf8).write(to: site.appendingPathComponent("marker.txt"))
         let result = try Executable.run(["report", "--output", site.path, "--mode", "huge", "--root", CommandHarness.packageRoot.path])
-        Self.expectOneLineFailure(result, Case(arguments: [], fragments: ["'huge'"]))
+        Self.expectOneLineFailure(result, Case(arguments: [], fragments: ["'huge'"], status: 64))
         #expect(CommandHarness.contents(of: folder) == ["site"])
         #expect(CommandHarness.contents(of: site) == ["marker.txt"])
     }

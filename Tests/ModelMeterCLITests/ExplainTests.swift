@@ -157,8 +157,12 @@ import Testing
         BadInput(arguments: ["explain", "Block", "--set", "window=-2"], message: "Error: Block: invalid window_size: -2 is negative"),
         BadInput(arguments: ["explain", "PatchEmbed", "--set", "image=8"], message: "Error: PatchEmbed: invalid image size: 8 is smaller than the 16-pixel patch"),
         BadInput(arguments: ["explain", "Attention", "--set", "batch=4000000000000"], message: "Error: Attention: invalid batch: 4000000000000 is more than 2147483647, the largest batch that works (a product of two sizes must fit 64 bits)"),
-        BadInput(arguments: ["explain", "Attention", "--format", "xml"], message: "Error: unknown format 'xml'; accepted: text, json"),
-        BadInput(arguments: ["explain", "Attention", "--precision", "fp64"], message: "Error: unknown precision 'fp64'; accepted: bf16, fp16, fp32, fp8"),
+        BadInput(arguments: ["explain", "Attention", "--format", "xml"],
+                 message: "Error: The value 'xml' is invalid for '--format <format>'. Please provide one of 'text' and 'json'. "
+                    + "See 'modelmeter explain --help' for more information."),
+        BadInput(arguments: ["explain", "Attention", "--precision", "fp64"],
+                 message: "Error: The value 'fp64' is invalid for '--precision <precision>'. Please provide one of 'bf16', 'fp16', 'fp32' or 'fp8'. "
+                    + "See 'modelmeter explain --help' for more information."),
         BadInput(arguments: ["explain", "Attention", "--gpu", "a100-sxm-80gb", "--precision", "fp8"], message: "Error: unknown precision for NVIDIA A100 SXM 80GB 'fp8'; accepted: bf16, fp16, fp32"),
         BadInput(arguments: ["explain", "ImageEncoderViT", "--set", "depth=0"], message: "Error: ImageEncoderViT: invalid depth: 0 is not positive"),
     ]

@@ -36,7 +36,9 @@ import Testing
     }
 
     @Test func unknownSubject() {
-        #expect(CommandHarness.errorLine(["list", "tables"]) == "Error: unknown list subject 'tables'; accepted: layers, modes, gpus, models")
+        #expect(CommandHarness.errorLine(["list", "tables"])
+            == "Error: The value 'tables' is invalid for '<subject>'. Please provide one of 'layers', 'modes', 'gpus' or 'models'. "
+                + "See 'modelmeter list --help' for more information.")
     }
 }
 

@@ -83,12 +83,12 @@ import Testing
         .init(arguments: ["page", "--page", "1654x2339", "--output-tokens", "7280"], fragments: ["8192", "at most 7279 output tokens"]),
         .init(arguments: ["page", "--batch", "500", "--gpu", "a100-40gb"], fragments: ["batch", "500 pages need", "A100 SXM4 40GB has 40.00 GB", "at most"]),
         .init(arguments: ["page", "--batch", "0"], fragments: ["batch", "0 is not positive"]),
-        .init(arguments: ["page", "--sweep", "colour", "--values", "1"], fragments: ["'colour'", "accepted: output-tokens, batch, gpu, page, mode"]),
+        .init(arguments: ["page", "--sweep", "colour", "--values", "1"], fragments: ["'colour'", "'--sweep <sweep>'", "one of 'output-tokens', 'batch', 'gpu', 'page' or 'mode'"], status: 64),
         .init(arguments: ["page", "--sweep", "batch"], fragments: ["--sweep batch needs --values"]),
         .init(arguments: ["page", "--sweep", "output-tokens", "--values", "100,lots"], fragments: ["'lots'", "a whole number"]),
-        .init(arguments: ["page", "--prefill-logits", "some"], fragments: ["'some'", "accepted: all, last"]),
+        .init(arguments: ["page", "--prefill-logits", "some"], fragments: ["'some'", "'--prefill-logits <prefill-logits>'", "one of 'all' and 'last'"], status: 64),
         .init(arguments: ["page", "--tokens", "5"], fragments: ["--tokens does not apply to page"]),
-        .init(arguments: ["page", "--format", "yaml"], fragments: ["'yaml'", "accepted: text, json, csv"]),
+        .init(arguments: ["page", "--format", "yaml"], fragments: ["'yaml'", "one of 'text', 'json' or 'csv'"], status: 64),
         .init(arguments: ["page", "--gpu", "v100"], fragments: ["'v100'", "a100-40gb, h200"]),
     ]
 

@@ -2,6 +2,7 @@ import Foundation
 import ModelMeter
 import Testing
 @testable import DeepSeekOCR
+import LiterateReport
 @testable import ModelMeterCommands
 #if canImport(FoundationXML)
 import FoundationXML
@@ -197,17 +198,13 @@ import FoundationXML
         #expect(first[1].contains(">10 TFLOP</text>"))
     }
 
-    @Test func niceScales() {
-        #expect(SweepChart.niceScale(43.08e12) == (10e12, 50e12))
-        // 0.0123 / 5 = 0.00246 → 2.5·10⁻³ steps; ⌈0.0123 / 0.0025⌉ = 5 → top 0.0125.
-        let small = SweepChart.niceScale(0.0123)
-        #expect(abs(small.step - 0.0025) < 1e-15 && abs(small.top - 0.0125) < 1e-15)
-        #expect(SweepChart.niceScale(0) == (1, 1))
-    }
-
     static let badInputs: [BadInput] = [
-        BadInput(arguments: ["sweep", "--over", "pixels"], message: "Error: unknown sweep dimension 'pixels'; accepted: resolution, crops, batch"),
-        BadInput(arguments: ["sweep", "--over", "batch", "--format", "xml"], message: "Error: unknown format 'xml'; accepted: csv, json"),
+        BadInput(arguments: ["sweep", "--over", "pixels"],
+                 message: "Error: The value 'pixels' is invalid for '--over <over>'. Please provide one of 'resolution', 'crops' or 'batch'. "
+                    + "See 'modelmeter sweep --help' for more information."),
+        BadInput(arguments: ["sweep", "--over", "batch", "--format", "xml"],
+                 message: "Error: The value 'xml' is invalid for '--format <format>'. Please provide one of 'csv' and 'json'. "
+                    + "See 'modelmeter sweep --help' for more information."),
         BadInput(arguments: ["sweep", "--over", "resolution", "--values", "tiny,huge"], message: "Error: unknown mode 'huge'; accepted: tiny, small, base, large, gundam"),
         BadInput(arguments: ["sweep", "--over", "crops", "--values", "2x2,4x3"], message: "Error: crop grid: invalid 4x3: 12 crops exceed the vendor's maximum of 9"),
         BadInput(arguments: ["sweep", "--over", "crops", "--values", "2by2"], message: "Error: malformed crop grid '2by2': expected WxH with whole numbers, e.g. 2x2"),

@@ -1,6 +1,6 @@
 import ModelMeter
 
-/// A decoder read from a `config.json`, built as `transformers` 5.23 builds its `…ForCausalLM`:
+/// A decoder read from a `config.json`, built as `transformers` 5.25 builds its `…ForCausalLM`:
 /// the module tree (paths as `named_modules()` prints them) with DeepSeek-OCR's decoder layers
 /// where the computation is the same (RMSNorm, SwiGLU MLP, grouped-query `LlamaAttention`, the
 /// pre-norm decoder layer, model and head, each under the family's class name) and the latent

@@ -94,7 +94,7 @@ struct ConfigFields {
 }
 
 extension ConfigFields {
-    /// The whole configuration, checked as `transformers` 5.23 would build it.
+    /// The whole configuration, checked as `transformers` 5.25 would build it.
     func decoderConfig() throws -> DecoderConfig {
         guard let typeName = try text("model_type") else { throw error("model_type", "is missing") }
         guard let family = DecoderFamily(rawValue: typeName) else {
@@ -133,7 +133,7 @@ extension ConfigFields {
         return config
     }
 
-    /// Sliding windows per layer as `transformers` 5.23's `DynamicCache(config=…)` builds its layers:
+    /// Sliding windows per layer as `transformers` 5.25's `DynamicCache(config=…)` builds its layers:
     /// mistral slides every layer by `sliding_window` (4,096 when absent, none when null);
     /// qwen2 slides layers from `max_window_layers` on when `use_sliding_window` is true.
     private func slidingWindows(_ family: DecoderFamily, layers: Int) throws -> [Int?] {
@@ -165,7 +165,7 @@ extension ConfigFields {
     /// MLA and mixture-of-experts fields of `deepseek_v2` / `deepseek_v3`.
     private func readDeepSeek(into config: inout DecoderConfig) throws {
         if try !flag("use_mla", default: true) {
-            throw error("use_mla", "is false; transformers 5.23's DeepseekV2Attention is latent attention only")
+            throw error("use_mla", "is false; transformers 5.25's DeepseekV2Attention is latent attention only")
         }
         guard fields.keys.contains("q_lora_rank") else { throw error("q_lora_rank", "is missing (null for a direct q_proj)") }
         let latent = LatentAttentionConfig(
@@ -185,7 +185,7 @@ extension ConfigFields {
         }
         let dense = try count("first_k_dense_replace")
         if has("moe_layer_freq"), try positive("moe_layer_freq") != 1 {
-            throw error("moe_layer_freq", "is \(shown("moe_layer_freq")); transformers 5.23 ignores it (every layer "
+            throw error("moe_layer_freq", "is \(shown("moe_layer_freq")); transformers 5.25 ignores it (every layer "
                 + "from first_k_dense_replace on is MoE), so only 1 is modelled")
         }
         let selection: ExpertSelection

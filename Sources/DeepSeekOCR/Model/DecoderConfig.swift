@@ -1,7 +1,7 @@
 import Foundation
 import ModelMeter
 
-/// The `model_type`s a `config.json` decoder may name, as `transformers` 5.23 builds them.
+/// The `model_type`s a `config.json` decoder may name, as `transformers` 5.25 builds them.
 public enum DecoderFamily: String, CaseIterable, Sendable {
     case llama, mistral, qwen2
     case deepseekV2 = "deepseek_v2"
@@ -55,7 +55,7 @@ public struct MixtureConfig: Sendable, Hashable {
     public var normalizesWeights: Bool
 }
 
-/// A decoder read from a Hugging Face `config.json`: the sizes `transformers` 5.23 builds its
+/// A decoder read from a Hugging Face `config.json`: the sizes `transformers` 5.25 builds its
 /// `…ForCausalLM` from. Fields whose absence `transformers` fills with one default shared by
 /// every family (`tie_word_embeddings`, `attention_bias`, `mlp_bias` false; `head_dim` = width /
 /// heads) may be missing; every other field the counts depend on must be present.

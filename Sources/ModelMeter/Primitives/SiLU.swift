@@ -1,7 +1,7 @@
 /// `nn.SiLU` as a module of its own: `x·σ(x)` per element, CUDA-core work only (4 FLOPs per
 /// element by the per-element cost table). `className` is what the vendor's tree calls it:
 /// `SiLU` (`mlp.act_fn` in DeepEncoder V2's Qwen2) or `SiLUActivation` (`ACT2FN["silu"]`, the
-/// `act_fn` child of transformers 5.23's MLPs and experts). Saved for backward (`silu`): its input,
+/// `act_fn` child of transformers 5.25's MLPs and experts). Saved for backward (`silu`): its input,
 /// unless an earlier op already keeps that storage.
 public struct SiLU: Layer {
     public let typeName: String

@@ -2,7 +2,7 @@ import ModelMeter
 
 /// How multi-head latent attention is run.
 public enum LatentAttentionMode: String, CaseIterable, Sendable {
-    /// `transformers` 5.23: cache the latent, expand every cached position through `kv_b_proj`
+    /// `transformers` 5.25: cache the latent, expand every cached position through `kv_b_proj`
     /// on every call, attend per head (the path FlopCounterMode checks).
     case naive
     /// Serving engines (vLLM, SGLang, DeepSeek's inference code): `kv_b_proj` absorbed into the

@@ -1,7 +1,7 @@
 import ModelMeter
 
 /// `DeepseekV2Experts` (`model.layers.N.mlp.experts`, also `DeepseekV3Experts`): the routed
-/// experts of `transformers` 5.23 as one module holding 3-D weights, `gate_up_proj [E, 2F, D]` and
+/// experts of `transformers` 5.25 as one module holding 3-D weights, `gate_up_proj [E, 2F, D]` and
 /// `down_proj [E, D, F]`. Each expert hit by the step's tokens gathers its rows, runs
 /// `down(silu(gate)·up)` on them, weights them by the router and adds them back (`index_add_`).
 /// Under `experts_implementation="eager"` every routed row is one `F.linear` row, so the counted

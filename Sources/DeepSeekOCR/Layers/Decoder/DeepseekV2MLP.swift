@@ -32,7 +32,7 @@ public struct DeepseekV2MLP: Layer {
     private let upProjection: Linear
     private let downProjection: Linear
 
-    /// Whether SiLU runs as an `act_fn` child module (`transformers` 5.23's MLPs register one).
+    /// Whether SiLU runs as an `act_fn` child module (`transformers` 5.25's MLPs register one).
     public let activationModule: Bool
 
     /// `inputAlreadySaved`: an earlier op keeps the input's storage (the MoE gate, for the shared experts).

@@ -172,7 +172,7 @@ public struct RoutedExperts: Layer, LoopedKernels {
 }
 
 /// What every routed-experts module (`RoutedExperts`, DeepSeek-OCR's `ModuleList`, and
-/// `DeepseekV2Experts`, transformers 5.23's 3-D weights) is sized by and names: the hidden width
+/// `DeepseekV2Experts`, transformers 5.25's 3-D weights) is sized by and names: the hidden width
 /// `D`, one expert's width `F`, `E` experts, `k` per token, and `E_t`, the distinct experts a step's
 /// `T = B·S` tokens touch, expected under uniform routing and rounded (`E·(1 − (1 − k/E)^T)`).
 /// Both modules read `E_t·D·F` weight elements per projection.

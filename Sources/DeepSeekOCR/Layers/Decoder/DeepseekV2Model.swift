@@ -31,7 +31,7 @@ public struct DeepseekV2Model: Layer {
     private let embedTokens: Embedding
     private let layers: ModuleContainer
     private let norm: DeepseekV2RMSNorm
-    /// The rotary table `transformers` 5.23 computes once per call for every layer; nil when each
+    /// The rotary table `transformers` 5.25 computes once per call for every layer; nil when each
     /// attention owns its own (DeepSeek-OCR's vendor code).
     private let rotary: LlamaRotaryEmbedding?
     /// The masks the eager path builds once per call (DeepSeek-OCR: one causal mask over `L + S`).
@@ -58,7 +58,7 @@ public struct DeepseekV2Model: Layer {
     }
 
     /// Embeddings, the runs of decoder layers (`Child(indices:count:)`), the final norm and, for
-    /// `transformers` 5.23, the shared `rotary` table; `className`/`normClassName` name the family's classes.
+    /// `transformers` 5.25, the shared `rotary` table; `className`/`normClassName` name the family's classes.
     public init(
         shape: DecoderShape, hiddenSize: Int, vocabularySize: Int, layers runs: [Child], kernel: AttentionKernel,
         rotary: LlamaRotaryEmbedding? = nil, className: String = "DeepseekV2Model",

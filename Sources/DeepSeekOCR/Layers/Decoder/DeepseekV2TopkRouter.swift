@@ -1,6 +1,6 @@
 import ModelMeter
 
-/// `DeepseekV2TopkRouter` (`model.layers.N.mlp.gate`, `transformers` 5.23): fp32 router logits
+/// `DeepseekV2TopkRouter` (`model.layers.N.mlp.gate`, `transformers` 5.25): fp32 router logits
 /// `x·Wᵀ`, softmax over the `E` experts, then `greedy` top-`k`, or `group_limited_greedy`: the
 /// best score of each of `G` groups, the top `tg` groups kept, top-`k` among their experts.
 /// The weights are scaled by `routed_scaling_factor`.

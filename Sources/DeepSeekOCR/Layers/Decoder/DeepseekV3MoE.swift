@@ -1,6 +1,6 @@
 import ModelMeter
 
-/// `DeepseekV3MoE` (`model.layers.N.mlp` from `first_k_dense_replace` on; `transformers` 5.23's
+/// `DeepseekV3MoE` (`model.layers.N.mlp` from `first_k_dense_replace` on; `transformers` 5.25's
 /// `DeepseekV2Moe` computes the same): the router (`gate`) picks `k` experts per token, the
 /// routed experts (`experts`, one module of 3-D weights) run and combine them, and the shared
 /// experts (`shared_experts`, one SwiGLU of width `n_shared_experts · moe_intermediate_size`) run

@@ -4,7 +4,7 @@ import ModelMeter
 /// decoder runs (`use_mla` false selects transformers' Llama class). Projections without bias,
 /// rotary positions on q and k, attention over the `L + S` cached and new keys, output projection.
 ///
-/// The same class computes the grouped-query attention of `transformers` 5.23's llama, mistral and
+/// The same class computes the grouped-query attention of `transformers` 5.25's llama, mistral and
 /// qwen2 decoders (`GroupedQueryAttentionSizes`): `kv` key/value heads shared by `h/kv` query heads
 /// each (q/k/v widths `h·d`, `kv·d`, `kv·d`), q/k/v biases (qwen2, `attention_bias`), a sliding
 /// window whose cache keeps the last `W − 1` positions (mistral), and the rotary table computed
@@ -81,7 +81,7 @@ public struct LlamaAttention: Layer {
     }
 
     /// An attention of `sizes`; `rotaryInside`: the module owns its `rotary_emb` (older transformers,
-    /// DeepSeek-OCR) rather than receiving the model's table (`transformers` 5.23).
+    /// DeepSeek-OCR) rather than receiving the model's table (`transformers` 5.25).
     public init(
         shape: DecoderShape, sizes: GroupedQueryAttentionSizes, kernel: AttentionKernel = .sdpa,
         rotaryInside: Bool = false, className: String = "LlamaAttention"

@@ -4,7 +4,7 @@ import ModelMeter
 /// `freqs = inv_freq ⊗ positions` as a batched matmul, then `cos` and `sin` of `cat(freqs, freqs)`.
 /// It runs under `torch.no_grad()`: no backward, nothing saved.
 ///
-/// `transformers` 5.23 computes the table once per call at `model.rotary_emb` and forms the angles
+/// `transformers` 5.25 computes the table once per call at `model.rotary_emb` and forms the angles
 /// by broadcasting (`positions[..., None] · inv_freq`, `B·S·r` multiplies on CUDA cores), so
 /// FlopCounterMode counts nothing there (`anglesByMatmul` false).
 ///
