@@ -54,6 +54,12 @@ enum PageFormat: String, OptionChoice {
     case text, json, csv
 }
 
+/// `sweep --over`: resolution, crops and batch for DeepSeek-OCR; batch and tokens for a
+/// `config.json` decoder.
+enum SweepAxis: String, OptionChoice {
+    case resolution, crops, batch, tokens
+}
+
 /// `sweep --format`.
 enum TableFormat: String, OptionChoice {
     case csv, json

@@ -20,7 +20,7 @@ struct SweepCommand: TextCommand {
         """)
 
     @Option(help: "What to vary: resolution, crops or batch (batch or tokens with --model CONFIG.json).")
-    var over: String
+    var over: SweepAxis
 
     @Option(help: "Comma-separated values: modes (resolution), WxH grids (crops) or batch sizes (batch).")
     var values: [String] = []
@@ -67,8 +67,8 @@ struct SweepCommand: TextCommand {
         }
         if let file { try PathLimits.check(file, option: "--file") }
         if let path = options.configDecoderPath { return try configDecoderSweep(path: path, format: format) }
-        guard let dimension = Sweep.Dimension(rawValue: over.lowercased()) else {
-            throw ModelMeterError.unknownName(kind: "sweep dimension", name: over, accepted: Sweep.Dimension.allCases.map(\.rawValue))
+        guard let dimension = Sweep.Dimension(rawValue: over.rawValue) else {
+            throw CommandLineError("--over \(over.rawValue) applies to a config.json decoder (--model CONFIG.json); DeepSeek-OCR sweeps resolution, crops or batch")
         }
         let precision = hardware.precision
         var gpus = GPUCatalog.all
@@ -99,8 +99,8 @@ struct SweepCommand: TextCommand {
     /// all (vision, the default, means both decoder stages: a config decoder has no vision stack).
     private func configDecoderSweep(path: String, format: TableFormat) throws -> String {
         try options.requireNoVisionOptions(model: path)
-        guard let dimension = DecoderSweep.Dimension(rawValue: over.lowercased()) else {
-            throw CommandLineError("--over \(over) needs an image; --model \(path) sweeps over batch or tokens")
+        guard let dimension = DecoderSweep.Dimension(rawValue: over.rawValue) else {
+            throw CommandLineError("--over \(over.rawValue) needs an image; --model \(path) sweeps over batch or tokens")
         }
         if !pages.isEmpty { throw CommandLineError("--pages needs an image; --model \(path) sweeps over batch or tokens") }
         if let chartDir { throw CommandLineError("--chart-dir \(chartDir) applies to DeepSeek-OCR sweeps; --model \(path) prints the table only") }

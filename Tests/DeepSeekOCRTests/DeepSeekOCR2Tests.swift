@@ -119,10 +119,10 @@ struct VisionTreeVerificationTests {
         return (try? VisionTreeView.load(from: ProjectFiles.root.appendingPathComponent(source.path))) ?? []
     }()
 
-    @Test("the description names the reference file and its four views load; DeepSeek-OCR has none")
+    @Test("the description names the reference file and its seven views load; DeepSeek-OCR has none")
     func loaded() {
         #expect(Self.source?.path == "context/reference/dsocr2-reference.json")
-        #expect(Self.views.map(\.key) == ["global_b1", "global_b2", "local_b2", "local_b3"])
+        #expect(Self.views.map(\.key) == ["global_b1", "global_b2", "global_b3", "local_b2", "local_b3", "local_b4", "local_b6"])
         #expect(DeepSeekOCRModel.visionTreeReference == nil)
         #expect(DeepSeekOCR2Model.referenceFiles == ["context/reference/decoder-reference.json"])
     }

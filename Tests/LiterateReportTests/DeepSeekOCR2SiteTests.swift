@@ -60,10 +60,11 @@ struct DeepSeekOCR2SiteTests {
         // Verification: OCR 2's own views (477 named_modules() paths each in the reference file),
         // then the shared decoder's runs; none of DeepSeek-OCR's vision runs.
         let verification = try page("kb/verification.md")
-        for view in ["global_b1", "global_b2", "local_b2", "local_b3"] {
+        for view in ["global_b1", "global_b2", "global_b3", "local_b2", "local_b3", "local_b4", "local_b6"] {
             #expect(verification.contains("| `\(view)` |") && verification.contains(" | 0 | 477/477 |"), "\(view)")
         }
-        #expect(verification.contains("**1,908 of 1,908** paths agree exactly"))
+        // Seven measured views × 477 paths = 3,339.
+        #expect(verification.contains("**3,339 of 3,339** paths agree exactly"))
         #expect(verification.contains("`attn.LlamaAttention/prefill_s273_b1`"))
         #expect(!verification.contains("sam.Attention") && !verification.contains("clip."))
         // Every own term of the encoder's layers appears in its doc's Cost model table.

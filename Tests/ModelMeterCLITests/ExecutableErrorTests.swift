@@ -43,7 +43,7 @@ import Testing
         Case(arguments: ["explain", "Block", "--format", "yaml"], fragments: ["'yaml'", "'--format <format>'", "one of 'text' and 'json'"], status: 64),
         Case(arguments: ["sweep", "--over", "batch", "--format", "yaml"], fragments: ["'yaml'", "one of 'csv' and 'json'"], status: 64),
         Case(arguments: ["list", "tables"], fragments: ["'tables'", "'<subject>'", "one of 'layers', 'modes', 'gpus' or 'models'"], status: 64),
-        Case(arguments: ["sweep", "--over", "pixels"], fragments: ["'pixels'", "'--over <over>'", "one of 'resolution', 'crops' or 'batch'"], status: 64),
+        Case(arguments: ["sweep", "--over", "pixels"], fragments: ["'pixels'", "'--over <over>'", "one of 'resolution', 'crops', 'batch' or 'tokens'"], status: 64),
         Case(arguments: ["report", "--mode", "huge", "--batch", "2"], fragments: ["'huge'", "See 'modelmeter report --help'"], status: 64),
         // Syntax errors: swift-argument-parser's message and its --help hint, exit 64 (EX_USAGE).
         Case(arguments: ["report", "--batch", "many"], fragments: ["'many'", "--batch", "See 'modelmeter report --help'"], status: 64),

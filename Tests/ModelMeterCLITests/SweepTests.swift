@@ -200,7 +200,7 @@ import FoundationXML
 
     static let badInputs: [BadInput] = [
         BadInput(arguments: ["sweep", "--over", "pixels"],
-                 message: "Error: The value 'pixels' is invalid for '--over <over>'. Please provide one of 'resolution', 'crops' or 'batch'. "
+                 message: "Error: The value 'pixels' is invalid for '--over <over>'. Please provide one of 'resolution', 'crops', 'batch' or 'tokens'. "
                     + "See 'modelmeter sweep --help' for more information."),
         BadInput(arguments: ["sweep", "--over", "batch", "--format", "xml"],
                  message: "Error: The value 'xml' is invalid for '--format <format>'. Please provide one of 'csv' and 'json'. "
