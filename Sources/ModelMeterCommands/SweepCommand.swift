@@ -71,13 +71,7 @@ struct SweepCommand: TextCommand {
             throw CommandLineError("--over \(over.rawValue) applies to a config.json decoder (--model CONFIG.json); DeepSeek-OCR sweeps resolution, crops or batch")
         }
         let precision = hardware.precision
-        var gpus = GPUCatalog.all
-        if let gpu = hardware.gpu {
-            let chosen = try GPUCatalog.named(gpu)
-            _ = try chosen.tensorCorePeak(for: precision)
-            gpus = [chosen]
-        }
-        if let gpuSpec = hardware.gpuSpec { gpus.append(try GPUSpecFile.load(path: gpuSpec)) }
+        let gpus = try sweptGPUs(precision: precision)
         let base = try options.workload()
         let stages = stage.stages
         if let points { return try benchmark(points: points, base: base, precision: precision, gpus: gpus, stages: stages) }
@@ -92,6 +86,19 @@ struct SweepCommand: TextCommand {
         }
         let text = format == .json ? result.json().rendered() + "\n" : result.csv()
         return try OutputFile.write(text, to: file)
+    }
+
+    /// The GPUs a sweep prices: the catalog, or only `--gpu` (which must offer `precision`),
+    /// plus a `--gpu-spec` file when given.
+    private func sweptGPUs(precision: Precision) throws -> [GPUSpec] {
+        var gpus = GPUCatalog.all
+        if let gpu = hardware.gpu {
+            let chosen = try GPUCatalog.named(gpu)
+            _ = try chosen.tensorCorePeak(for: precision)
+            gpus = [chosen]
+        }
+        if let gpuSpec = hardware.gpuSpec { gpus.append(try GPUSpecFile.load(path: gpuSpec)) }
+        return gpus
     }
 
     /// `--model CONFIG.json`: the decoder over batch sizes (`--over batch`) or prompt lengths
@@ -109,13 +116,7 @@ struct SweepCommand: TextCommand {
             throw CommandLineError("--over tokens sets S and L = S per point; drop --tokens and --context")
         }
         let precision = hardware.precision
-        var gpus = GPUCatalog.all
-        if let gpu = hardware.gpu {
-            let chosen = try GPUCatalog.named(gpu)
-            _ = try chosen.tensorCorePeak(for: precision)
-            gpus = [chosen]
-        }
-        if let gpuSpec = hardware.gpuSpec { gpus.append(try GPUSpecFile.load(path: gpuSpec)) }
+        let gpus = try sweptGPUs(precision: precision)
         let decoder = try ConfigDecoder(path: path)
         let settings = try options.decoderSettings(visionTokensPerPage: 0, positions: decoder.config.maxPositions)
         try WorkloadLimits.checkBatch(options.batch)

@@ -4,10 +4,10 @@ import ModelMeter
 extension PageCostEvaluator {
     /// The kernels of one vision call of `batch` pages (every view and the projector).
     public func visionKernels(mode: VisionMode, crops: CropGrid?, batch: Int) throws -> [ModelKernel] {
-        try DeepSeekOCRVision(workload: try Workload(
+        try Workload(
             mode: mode, crops: crops, batch: batch, kernel: kernel, projectorType: projectorType,
-            samKernel: samKernel, clipKernel: clipKernel)
-        ).evaluate(precision: precision).kernels(precision: precision)
+            samKernel: samKernel, clipKernel: clipKernel
+        ).running(model).visionModel().evaluate(precision: precision).kernels(precision: precision)
     }
 
     /// The kernels of one prefill of `tokens` positions for `batch` sequences.
