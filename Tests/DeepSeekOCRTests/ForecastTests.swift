@@ -178,6 +178,22 @@ import Testing
         }
     }
 
+    /// A page small enough for a 1×1 grid runs the global view alone (the vendor skips the crops),
+    /// so its vision forecast is below a 2×2 page's. The forecast once passed no grid for it, which
+    /// a workload reads as the default 2×2, and priced both pages the same.
+    @Test("a 1×1 page's vision forecast runs the global view alone, below a 2×2 page's")
+    func singleViewForecast() throws {
+        for runtime in RuntimeProfile.names {
+            let profile = try RuntimeProfile.load(try ProfileFit.profilePath(root: Self.root, runtime: runtime))
+            func visionSeconds(_ grid: CropGrid) throws -> Double {
+                let page = try PageWorkload(workload: try Workload(mode: .gundam, crops: grid), outputTokens: 5)
+                return try PageForecast(page: page, gpu: GPUCatalog.h200, profile: profile, profileFile: runtime,
+                                        evaluator: PageCostEvaluator(for: page)).visionSeconds
+            }
+            #expect(try visionSeconds(try CropGrid(widthTiles: 1, heightTiles: 1)) < visionSeconds(try CropGrid(widthTiles: 2, heightTiles: 2)), "\(runtime)")
+        }
+    }
+
     @Test("a page's forecast is never below its bound, stage by stage")
     func forecastAboveBound() throws {
         let page = try PageWorkload(workload: try Workload(mode: .gundam), outputTokens: 50)

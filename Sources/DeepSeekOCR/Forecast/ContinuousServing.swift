@@ -39,7 +39,7 @@ public struct ContinuousServing: Sendable {
         self.settings = settings
         self.gpu = gpu
         let w = page.workload
-        let crops = w.hasLocalView ? w.crops : nil
+        let crops = w.crops  // a 1×1 grid stays 1×1: the global view alone, as the bound prices it
         let p = page.promptTokens, n = page.outputTokens
         // Settings come from files: the batch limit of --batch, an encoder budget of at most that many pages.
         try settings.validate()

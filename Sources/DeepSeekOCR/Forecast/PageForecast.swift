@@ -70,7 +70,7 @@ public struct PageForecast: Sendable {
         self.profileFile = profileFile
         let w = page.workload
         visionSeconds = try profile.kernelSeconds(
-            try evaluator.visionKernels(mode: w.mode, crops: w.hasLocalView ? w.crops : nil, batch: page.batch), gpu: gpu,
+            try evaluator.visionKernels(mode: w.mode, crops: w.crops, batch: page.batch), gpu: gpu,
             precision: page.precision) + profile.stepHostSeconds
         prefillSeconds = try profile.kernelSeconds(
             try evaluator.prefillKernels(batch: page.batch, tokens: page.promptTokens), gpu: gpu, precision: page.precision)
