@@ -87,8 +87,8 @@ struct ConfigSiteTests {
         // Llama-3.2-1B: embeddings 128,256·2048 = 262,668,288 (lm_head tied); per layer q,o 2·2048² + k,v 2·2048·512
         // + MLP 3·2048·8192 + two norms 2·2048 = 60,821,504; 16 layers + final norm 2048 → 1,235,814,400, all active.
         #expect(page.contains("| llama-3.2-1b.json | 1,235,814,400 | 1,235,814,400 | 32.77 kB |"))
-        // Qwen2.5-0.5B itself is one of the committed configs: one row, not two.
-        #expect(rows.filter { $0.hasPrefix("| qwen2.5-0.5b.json ") }.count == 1)
+        // Qwen2.5-0.5B itself is one of the committed configs: one row in each of the two tables, not two.
+        #expect(rows.filter { $0.hasPrefix("| qwen2.5-0.5b.json ") }.count == 2)
     }
 
     @Test("DeepSeek-OCR's site gains the models page, linked from its index only")
